@@ -1,0 +1,9 @@
+//! `true` and `false`: they ignore their operands, as GNU's do.
+
+pub fn main_true(_args: &[String]) -> i32 {
+    0
+}
+
+pub fn main_false(_args: &[String]) -> i32 {
+    1
+}

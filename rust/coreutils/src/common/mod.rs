@@ -1,0 +1,233 @@
+//! What every applet shares: its name for messages, GNU-style error output,
+//! buffered standard output, errno texts and the wasmsand imports.
+
+// Shared helpers serve applets added over time; not all are used by each.
+#![allow(dead_code)]
+
+pub mod args;
+pub mod cfmt;
+pub mod io;
+pub mod num;
+pub mod sys;
+
+use std::cell::Cell;
+use std::fmt;
+
+thread_local! {
+    static UTIL: Cell<&'static str> = Cell::new("coreutils");
+}
+
+/// The name this applet prints before its messages (`cat: ...`).
+pub fn util() -> &'static str {
+    UTIL.with(|u| u.get())
+}
+
+pub fn set_util(name: &'static str) {
+    UTIL.with(|u| u.set(name));
+}
+
+/// A bad command line: printed with GNU's "Try '... --help'" hint.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl UsageError {
+    pub fn new(msg: impl Into<String>) -> Self {
+        UsageError(msg.into())
+    }
+}
+
+/// Why an applet stopped early.
+#[derive(Debug)]
+pub enum Error {
+    /// Wrong flags or operands; exit status is the applet's usage status.
+    Usage(UsageError),
+    /// A known GNU flag this build does not implement: refused with status 2.
+    Unsupported(String),
+    /// Anything else: `util: message`, status 1.
+    Fatal(String),
+}
+
+impl From<UsageError> for Error {
+    fn from(e: UsageError) -> Self {
+        Error::Usage(e)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Fatal(strerror(&e).to_string())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(u) => f.write_str(&u.0),
+            Error::Unsupported(flag) => write!(f, "unrecognized option '{}'", flag),
+            Error::Fatal(m) => f.write_str(m),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Prints `util: msg` on standard error.
+pub fn show_error(msg: &str) {
+    eprintln!("{}: {}", util(), msg);
+}
+
+/// Prints `util: context: strerror` on standard error, as GNU does for a
+/// failed operation on a named file.
+pub fn show_io_error(context: &str, e: &std::io::Error) {
+    eprintln!("{}: {}: {}", util(), context, strerror(e));
+}
+
+/// Reports `err` the way GNU does and returns the exit status to use.
+pub fn report(err: &Error, usage_status: i32) -> i32 {
+    match err {
+        Error::Usage(_) => {
+            show_error(&err.to_string());
+            eprintln!("Try '{} --help' for more information.", util());
+            usage_status
+        }
+        Error::Unsupported(_) => {
+            show_error(&err.to_string());
+            eprintln!("{}: this option is not supported by wasmsand", util());
+            2
+        }
+        Error::Fatal(_) => {
+            show_error(&err.to_string());
+            1
+        }
+    }
+}
+
+/// The text glibc's `strerror` gives for an I/O error. Guests see WASI
+/// errno numbers; users expect Linux's wording.
+pub fn strerror(e: &std::io::Error) -> &'static str {
+    match e.raw_os_error() {
+        Some(code) => errno_text(code),
+        None => match e.kind() {
+            std::io::ErrorKind::NotFound => "No such file or directory",
+            std::io::ErrorKind::PermissionDenied => "Permission denied",
+            std::io::ErrorKind::AlreadyExists => "File exists",
+            std::io::ErrorKind::InvalidData => "Invalid or incomplete multibyte or wide character",
+            std::io::ErrorKind::UnexpectedEof => "Unexpected end of file",
+            _ => "Input/output error",
+        },
+    }
+}
+
+/// glibc's message for a WASI errno number.
+pub fn errno_text(code: i32) -> &'static str {
+    const TEXTS: [&str; 77] = [
+        "Success",
+        "Argument list too long",
+        "Permission denied",
+        "Address already in use",
+        "Cannot assign requested address",
+        "Address family not supported by protocol",
+        "Resource temporarily unavailable",
+        "Operation already in progress",
+        "Bad file descriptor",
+        "Bad message",
+        "Device or resource busy",
+        "Operation canceled",
+        "No child processes",
+        "Software caused connection abort",
+        "Connection refused",
+        "Connection reset by peer",
+        "Resource deadlock avoided",
+        "Destination address required",
+        "Numerical argument out of domain",
+        "Disk quota exceeded",
+        "File exists",
+        "Bad address",
+        "File too large",
+        "No route to host",
+        "Identifier removed",
+        "Invalid or incomplete multibyte or wide character",
+        "Operation now in progress",
+        "Interrupted system call",
+        "Invalid argument",
+        "Input/output error",
+        "Transport endpoint is already connected",
+        "Is a directory",
+        "Too many levels of symbolic links",
+        "Too many open files",
+        "Too many links",
+        "Message too long",
+        "Multihop attempted",
+        "File name too long",
+        "Network is down",
+        "Network dropped connection on reset",
+        "Network is unreachable",
+        "Too many open files in system",
+        "No buffer space available",
+        "No such device",
+        "No such file or directory",
+        "Exec format error",
+        "No locks available",
+        "Link has been severed",
+        "Cannot allocate memory",
+        "No message of desired type",
+        "Protocol not available",
+        "No space left on device",
+        "Function not implemented",
+        "Transport endpoint is not connected",
+        "Not a directory",
+        "Directory not empty",
+        "State not recoverable",
+        "Socket operation on non-socket",
+        "Operation not supported",
+        "Inappropriate ioctl for device",
+        "No such device or address",
+        "Value too large for defined data type",
+        "Owner died",
+        "Operation not permitted",
+        "Broken pipe",
+        "Protocol error",
+        "Protocol not supported",
+        "Protocol wrong type for socket",
+        "Numerical result out of range",
+        "Read-only file system",
+        "Illegal seek",
+        "No such process",
+        "Stale file handle",
+        "Connection timed out",
+        "Text file busy",
+        "Invalid cross-device link",
+        "Capabilities insufficient",
+    ];
+    TEXTS.get(code as usize).copied().unwrap_or("Unknown error")
+}
+
+/// GNU's quoting of a file name in messages: 'name' when it has special
+/// characters, bare otherwise (the `shell-escape` style of `quotearg`).
+pub fn quote(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "%+,-./:=@_^".contains(c) || !c.is_ascii());
+    if plain {
+        name.to_string()
+    } else if !name.contains('\'') {
+        format!("'{}'", name)
+    } else if !name.contains('"') && !name.contains('$') && !name.contains('`') && !name.contains('\\') {
+        format!("\"{}\"", name)
+    } else {
+        format!("'{}'", name.replace('\'', "'\\''"))
+    }
+}
+
+/// GNU's `quoteaf` (shell-escape-always style): always in single quotes,
+/// as in "cannot open 'x' for reading".
+pub fn quote_always(name: &str) -> String {
+    format!("'{}'", name.replace('\'', "'\\''"))
+}
+
+/// GNU's `quote()` in a UTF-8 locale (the sandbox's C.UTF-8): ‘text’, as in
+/// "invalid number of lines: ‘x’".
+pub fn quote_locale(text: &str) -> String {
+    format!("\u{2018}{}\u{2019}", text)
+}

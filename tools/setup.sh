@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what building and testing wasmsand needs on Debian 12, then the
+# package itself (editable, with its dev extras). Idempotent; `make setup`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+# Debian's Rust has the wasm32-wasi target (rustup's has not, offline);
+# crates come from Debian's packaged registry (see rust/.cargo/config.toml).
+APT_PACKAGES=(
+  rustc cargo libstd-rust-dev-wasm32 wasi-libc lld clang libclang-rt-dev-wasm32 binaryen
+  librust-unicode-width-dev librust-regex-dev
+)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+python3 -m pip install -q -e '.[dev]'
