@@ -24,9 +24,10 @@ OUT = ROOT / "wasm"
 TARGET = "wasm32-wasi"
 EXPORT_FLAGS = "-C link-arg=--export=wasmsand_asyncify_buffer"
 
-# Each multicall module: its crate, and the source listing its applets.
+# Each multicall module: its crate, and the folder of its applet files
+# (each declares `pub const APPLETS: &[wsutil::Applet] = &[("name", f), ...]`).
 MODULES = {
-    "coreutils": ("coreutils", RUST / "coreutils" / "src" / "applets" / "mod.rs"),
+    "coreutils": ("coreutils", RUST / "coreutils" / "src" / "applets"),
 }
 
 
@@ -46,12 +47,19 @@ def version(cmd: list[str]) -> str:
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()[0]
 
 
-def applets(listing: Path) -> list[str]:
-    """The names in the APPLETS table of applets/mod.rs."""
-    text = listing.read_text()
-    table = text[text.index("const APPLETS") :]
-    table = table[: table.index("];")]
-    return re.findall(r'\(\s*"([^"]+)"\s*,', table)
+def applets(folder: Path) -> list[str]:
+    """The names in the APPLETS tables of the applet files, sorted."""
+    names = []
+    for source in sorted(folder.glob("*.rs")):
+        text = source.read_text()
+        start = text.find("pub const APPLETS")
+        if start < 0:
+            continue
+        table = text[start : text.index("];", start)]
+        names += re.findall(r'\(\s*"([^"]+)"\s*,', table)
+    if len(names) != len(set(names)):
+        sys.exit(f"build_wasm: an applet name is declared twice in {folder}")
+    return sorted(names)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ host (real GNU coreutils, LC_ALL=C.UTF-8), compared byte for byte.
 Case files (tests/cases/*.cases) hold one command line per line, in shell
 syntax: words are split as a shell would, `|` joins stages and `< FILE`
 redirects the first stage's input. `#` starts a comment. Every case runs in
-a directory holding the fixture files below, on both sides.
+a directory holding the files of tests/cases/fixtures, on both sides.
 """
 
 from __future__ import annotations
@@ -20,20 +20,7 @@ from wasmsand import Sandbox
 CASES = Path(__file__).resolve().parent.parent / "cases"
 WORKDIR = "/home/user/work"
 
-FIXTURES: dict[str, bytes] = {
-    "a.txt": b"alpha\nbeta\ngamma\ndelta\nepsilon\n",
-    "b.txt": b"one two three\nfour  five\n\tsix\n",
-    "empty": b"",
-    "nonl": b"first\nlast without newline",
-    "blanks": b"a\n\n\n\nb\n\n\nc\n",
-    "ctrl.bin": bytes(range(0, 256)) + b"\n\x1b[31mred\x7f\n",
-    "utf8.txt": "héllo wörld\n日本語 テキスト\ncafé\tnaïve\n".encode(),
-    "tabs": b"a\tb\tc\n\t\tindented\nx\n",
-    "numbers": "".join(f"{i}\n" for i in range(1, 101)).encode(),
-    "long.txt": "".join(f"line {i} of the long file\n" for i in range(1, 2001)).encode(),
-    "crlf": b"dos\r\nline\r\n",
-    "spaces": b"  lead\ntrail  \n  both  \n\n word1   word2\n",
-}
+FIXTURES = CASES / "fixtures"
 
 
 @dataclass(frozen=True)
@@ -101,9 +88,17 @@ def run_sandbox(sb: Sandbox, command: str) -> Outcome:
 
 
 def write_fixtures(sb: Sandbox, host_dir: Path) -> None:
-    for name, data in FIXTURES.items():
-        sb.files.write(f"{WORKDIR}/{name}", data)
-        (host_dir / name).write_bytes(data)
+    """Copies tests/cases/fixtures (files and folders) into the sandbox's
+    work directory and the host's, plus an empty folder `dir`."""
+    for path in sorted(FIXTURES.rglob("*")):
+        rel = path.relative_to(FIXTURES).as_posix()
+        if path.is_dir():
+            sb.files.mkdir(f"{WORKDIR}/{rel}")
+            (host_dir / rel).mkdir(exist_ok=True)
+        else:
+            data = path.read_bytes()
+            sb.files.write(f"{WORKDIR}/{rel}", data)
+            (host_dir / rel).write_bytes(data)
     sb.files.mkdir(f"{WORKDIR}/dir")
     (host_dir / "dir").mkdir(exist_ok=True)
     os.chmod(host_dir, 0o755)

@@ -1,16 +1,10 @@
 //! wasmsand coreutils: one WASI module, many commands (busybox-style).
-//!
-//! The applet is chosen by the basename of argv[0]; when that names no
-//! applet (`coreutils cat file`), argv[1] does.
+//! Each file in src/applets/ is one applet (or a few related ones).
 
-mod applets;
-mod common;
+mod applets {
+    include!(concat!(env!("OUT_DIR"), "/applets.rs"));
+}
 
 fn main() {
-    common::sys::enter_cwd();
-    let args: Vec<String> = std::env::args_os()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    let code = applets::dispatch(&args);
-    std::process::exit(code);
+    wsutil::multicall("coreutils", applets::TABLES);
 }

@@ -1,9 +1,11 @@
 //! `cat`: concatenate files to standard output (GNU flags -AbeEnstTuv).
 
-use crate::common::args::{self, HasArg, Item, Spec, HELP, VERSION};
-use crate::common::io::{open_input, stdout, Out};
-use crate::common::{report, show_io_error, Result};
+use wsutil::args::{self, HasArg, Item, Spec, HELP, VERSION};
+use wsutil::io::{open_input, stdout, Out};
+use wsutil::{report, show_io_error, Result};
 use std::io::{Read, Write};
+
+pub const APPLETS: &[wsutil::Applet] = &[("cat", main)];
 
 const SPEC: Spec = Spec {
     short: "AbeEnstTuv",

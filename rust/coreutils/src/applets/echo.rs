@@ -1,8 +1,10 @@
 //! `echo`: GNU coreutils' /bin/echo (-n, -e, -E; options only as leading
 //! words made entirely of those letters, as GNU parses them).
 
-use crate::common::io::stdout;
+use wsutil::io::stdout;
 use std::io::Write;
+
+pub const APPLETS: &[wsutil::Applet] = &[("echo", main)];
 
 pub fn main(argv: &[String]) -> i32 {
     let mut newline = true;
@@ -49,7 +51,7 @@ pub fn main(argv: &[String]) -> i32 {
         buf.push(b'\n');
     }
     if out.write_all(&buf).and_then(|_| out.flush()).is_err() {
-        crate::common::show_error("write error");
+        wsutil::show_error("write error");
         return 1;
     }
     0

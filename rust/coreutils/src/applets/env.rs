@@ -1,11 +1,13 @@
 //! `env`: print the environment, or run a command in a modified one
 //! (through the sandbox's spawn import, since WASI cannot exec).
 
-use crate::common::args::{self, HasArg, Item, Spec, HELP, VERSION};
-use crate::common::io::stdout;
-use crate::common::sys::{self, SpawnRequest};
-use crate::common::{quote_locale, report, show_error, strerror, Error, Result};
+use wsutil::args::{self, HasArg, Item, Spec, HELP, VERSION};
+use wsutil::io::stdout;
+use wsutil::sys::{self, SpawnRequest};
+use wsutil::{quote_locale, report, show_error, strerror, Error, Result};
 use std::io::Write;
+
+pub const APPLETS: &[wsutil::Applet] = &[("env", main)];
 
 const SPEC: Spec = Spec {
     short: "iu:0C:S:v",
@@ -178,7 +180,7 @@ fn run(argv: &[String]) -> Result<i32> {
     let command = &rest[command_at..];
     if command.is_empty() {
         if chdir.is_some() {
-            return Err(Error::Usage(crate::common::UsageError::new("must specify command with --chdir (-C)")));
+            return Err(Error::Usage(wsutil::UsageError::new("must specify command with --chdir (-C)")));
         }
         let mut out = stdout();
         for (k, v) in &env {

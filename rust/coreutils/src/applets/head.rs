@@ -4,11 +4,13 @@
 //! the pipeline at once; a seekable standard input is left just after the
 //! part used, so `{ head -n 1; cat; } < file` works as with GNU.
 
-use crate::common::args::{self, HasArg, Item, Spec, HELP, VERSION};
-use crate::common::io::{open_input, read_full, stdout, Input, Out};
-use crate::common::num::{describe, parse_size};
-use crate::common::{report, show_error, strerror, Error, Result};
+use wsutil::args::{self, HasArg, Item, Spec, HELP, VERSION};
+use wsutil::io::{open_input, read_full, stdout, Input, Out};
+use wsutil::num::{describe, parse_size};
+use wsutil::{report, show_error, strerror, Error, Result};
 use std::io::Write;
+
+pub const APPLETS: &[wsutil::Applet] = &[("head", main)];
 
 const SPEC: Spec = Spec {
     short: "c:n:qvz",
@@ -135,7 +137,7 @@ fn run(argv: &[String]) -> Result<i32> {
             Ok(input) => input,
             Err(e) => {
                 out.flush()?;
-                show_error(&format!("cannot open {} for reading: {}", crate::common::quote_always(name), strerror(&e)));
+                show_error(&format!("cannot open {} for reading: {}", wsutil::quote_always(name), strerror(&e)));
                 status = 1;
                 continue;
             }
@@ -148,7 +150,7 @@ fn run(argv: &[String]) -> Result<i32> {
         }
         if let Err(e) = copy_head(&mode, &mut input, &mut out) {
             out.flush()?;
-            show_error(&format!("error reading {}: {}", crate::common::quote_always(name), strerror(&e)));
+            show_error(&format!("error reading {}: {}", wsutil::quote_always(name), strerror(&e)));
             status = 1;
         }
     }

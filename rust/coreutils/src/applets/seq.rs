@@ -6,11 +6,13 @@
 //! `-f` with %e/%g) take GNU's floating-point algorithm, including its rule
 //! that a value just past LAST which prints as LAST is still printed.
 
-use crate::common::args::{self, HasArg, Item, Spec, HELP, VERSION};
-use crate::common::cfmt::{format_float, parse_float_spec, FloatSpec};
-use crate::common::io::stdout;
-use crate::common::{quote_locale, report, Error, Result};
+use wsutil::args::{self, HasArg, Item, Spec, HELP, VERSION};
+use wsutil::cfmt::{format_float, parse_float_spec, FloatSpec};
+use wsutil::io::stdout;
+use wsutil::{quote_locale, report, Error, Result};
 use std::io::Write;
+
+pub const APPLETS: &[wsutil::Applet] = &[("seq", main)];
 
 const SPEC: Spec = Spec {
     short: "f:s:w",
@@ -147,12 +149,12 @@ fn run(argv: &[String]) -> Result<i32> {
 }
 
 fn args_error(msg: String) -> Error {
-    Error::Usage(crate::common::UsageError(msg))
+    Error::Usage(wsutil::UsageError(msg))
 }
 
 /// Reads an operand the way `strtold` does (leading blanks and `+` allowed).
 fn scan(text: &str) -> Result<Operand> {
-    let invalid = || Error::Usage(crate::common::UsageError(format!("invalid floating point argument: {}", quote_locale(text))));
+    let invalid = || Error::Usage(wsutil::UsageError(format!("invalid floating point argument: {}", quote_locale(text))));
     let trimmed = text.trim_start_matches(|c: char| c.is_ascii_whitespace());
     let value = parse_c_float(trimmed).ok_or_else(invalid)?;
     if value.is_nan() {
@@ -330,7 +332,7 @@ fn default_format(first: &Operand, step: &Operand, last: &Operand, equal_width: 
     (String::new(), spec, String::new())
 }
 
-fn print_float(first: f64, step: f64, last: f64, fmt: &dyn Fn(f64) -> String, sep: &str, out: &mut crate::common::io::Out) -> std::io::Result<()> {
+fn print_float(first: f64, step: f64, last: f64, fmt: &dyn Fn(f64) -> String, sep: &str, out: &mut wsutil::io::Out) -> std::io::Result<()> {
     let past = |x: f64| if step < 0.0 { x < last } else { last < x };
     if past(first) {
         return Ok(());
@@ -391,7 +393,7 @@ fn print_exact(
     values: ((i128, u32), (i128, u32), (i128, u32)),
     equal_width: bool,
     sep: &str,
-    out: &mut crate::common::io::Out,
+    out: &mut wsutil::io::Out,
 ) -> std::io::Result<()> {
     let (fv, sv, lv) = values;
     let prec = fv.1.max(sv.1);
@@ -428,7 +430,7 @@ fn print_exact(
 }
 
 /// Writes `v / 10^prec` with `prec` fraction digits, zero-padded to `width`.
-fn write_scaled(v: i128, prec: u32, width: usize, out: &mut crate::common::io::Out) -> std::io::Result<()> {
+fn write_scaled(v: i128, prec: u32, width: usize, out: &mut wsutil::io::Out) -> std::io::Result<()> {
     let neg = v < 0;
     let digits = v.unsigned_abs().to_string();
     let p = prec as usize;

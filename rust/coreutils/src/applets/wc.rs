@@ -7,11 +7,13 @@
 //! unpadded; otherwise the width of the total size of the regular files, at
 //! least 7 when any input is not a regular file.
 
-use crate::common::args::{self, HasArg, Item, Spec, HELP, VERSION};
-use crate::common::io::{open_input, stdout, Out};
-use crate::common::{report, show_io_error, Result};
+use wsutil::args::{self, HasArg, Item, Spec, HELP, VERSION};
+use wsutil::io::{open_input, stdout, Out};
+use wsutil::{report, show_io_error, Result};
 use std::io::{Read, Write};
 use unicode_width::UnicodeWidthChar;
+
+pub const APPLETS: &[wsutil::Applet] = &[("wc", main)];
 
 const SPEC: Spec = Spec {
     short: "clLmw",
@@ -152,7 +154,7 @@ fn column_width(files: &[String], show: &Show) -> usize {
     let mut regular_total: u64 = 0;
     for name in files {
         let meta = if name == "-" {
-            crate::common::io::stdin_metadata()
+            wsutil::io::stdin_metadata()
         } else {
             std::fs::metadata(name)
         };

@@ -1,9 +1,11 @@
 //! `yes`: print a line (default `y`) until the reader goes away.
 
-use crate::common::args::{self, Item, Spec, HELP, VERSION};
-use crate::common::io::RawFd;
-use crate::common::report;
+use wsutil::args::{self, Item, Spec, HELP, VERSION};
+use wsutil::io::RawFd;
+use wsutil::report;
 use std::io::Write;
+
+pub const APPLETS: &[wsutil::Applet] = &[("yes", main)];
 
 const SPEC: Spec = Spec {
     short: "",
@@ -41,7 +43,7 @@ pub fn main(argv: &[String]) -> i32 {
     let mut out = RawFd::new(1);
     loop {
         if let Err(e) = out.write_all(&block) {
-            crate::common::show_io_error("standard output", &e);
+            wsutil::show_io_error("standard output", &e);
             return 1;
         }
     }

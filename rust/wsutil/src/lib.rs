@@ -1,8 +1,6 @@
-//! What every applet shares: its name for messages, GNU-style error output,
-//! buffered standard output, errno texts and the wasmsand imports.
-
-// Shared helpers serve applets added over time; not all are used by each.
-#![allow(dead_code)]
+//! What every wasmsand applet shares: the multicall entry point, its name
+//! for messages, GNU-style error output, buffered standard output, errno
+//! texts, number and printf parsing, and the wasmsand imports.
 
 pub mod args;
 pub mod cfmt;
@@ -230,4 +228,62 @@ pub fn quote_always(name: &str) -> String {
 /// "invalid number of lines: ‘x’".
 pub fn quote_locale(text: &str) -> String {
     format!("\u{2018}{}\u{2019}", text)
+}
+
+/// An applet's entry point: operands and options without argv[0]; returns
+/// the exit status.
+pub type Main = fn(&[String]) -> i32;
+
+/// A command name and the function that runs it.
+pub type Applet = (&'static str, Main);
+
+fn basename(path: &str) -> &str {
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or(path)
+}
+
+fn find(tables: &[&[Applet]], name: &str) -> Option<Applet> {
+    tables.iter().flat_map(|t| t.iter()).find(|(n, _)| *n == name).copied()
+}
+
+/// The whole program of a multicall module: enters the sandbox's working
+/// directory, runs the applet named by argv[0] (or by argv[1] when argv[0]
+/// names none, as in `coreutils cat file`) and exits with its status.
+/// `MODULE --list` prints the applets.
+pub fn multicall(module: &str, tables: &[&[Applet]]) -> ! {
+    sys::enter_cwd();
+    let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let code = dispatch(module, tables, &args);
+    std::process::exit(code)
+}
+
+fn dispatch(module: &str, tables: &[&[Applet]], args: &[String]) -> i32 {
+    let argv0 = args.first().map(String::as_str).unwrap_or(module);
+    if let Some((name, main)) = find(tables, basename(argv0)) {
+        set_util(name);
+        return main(&args[1..]);
+    }
+    match args.get(1).map(String::as_str) {
+        Some("--list") => {
+            let mut names: Vec<&str> = tables.iter().flat_map(|t| t.iter()).map(|(n, _)| *n).collect();
+            names.sort_unstable();
+            for name in names {
+                println!("{}", name);
+            }
+            0
+        }
+        Some(name) => match find(tables, name) {
+            Some((name, main)) => {
+                set_util(name);
+                main(&args[2..])
+            }
+            None => {
+                eprintln!("{}: {}: applet not found", module, name);
+                127
+            }
+        },
+        None => {
+            eprintln!("usage: {} APPLET [ARGUMENT]...  ({} --list shows them)", module, module);
+            1
+        }
+    }
 }
