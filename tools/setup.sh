@@ -22,4 +22,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The differential tests run the host's tools as uid 1000, the sandbox's
+# user, so that permissions and owner names compare; make sure it exists.
+if [ "$(id -u)" = 0 ] && ! getent passwd 1000 >/dev/null; then
+  useradd -u 1000 -U -m user
+fi
+
 python3 -m pip install -q -e '.[dev]'

@@ -174,8 +174,11 @@ class Sandbox:
         env: dict[str, str] | None = None,
         cwd: str | None = None,
         timeout: float | None = None,
+        stdout: OpenFile | None = None,
+        stderr: OpenFile | None = None,
     ) -> CommandResult:
-        """exec() with the first stage reading ``source`` (any open file)."""
+        """exec() with the first stage reading ``source`` (any open file);
+        ``stdout``/``stderr``, when given, replace the collected streams."""
         limit = self.limits.timeout if timeout is None else timeout
         if limit <= 0:
             raise InvalidArgumentError("timeout must be positive")
@@ -188,8 +191,8 @@ class Sandbox:
             run_env["PWD"] = self.fs.path_of(workdir)
         out_sink = CaptureSink(self.fs.new_ino(), self.limits.output_bytes)
         err_sink = CaptureSink(self.fs.new_ino(), self.limits.output_bytes)
-        out = OpenFile(self.fs, out_sink, "pipe:[stdout]", readable=False, writable=True)
-        err = OpenFile(self.fs, err_sink, "pipe:[stderr]", readable=False, writable=True)
+        out = stdout or OpenFile(self.fs, out_sink, "pipe:[stdout]", readable=False, writable=True)
+        err = stderr or OpenFile(self.fs, err_sink, "pipe:[stderr]", readable=False, writable=True)
         files: list[OpenFile] = [out, err, source]
         procs: list[Process | int] = []
         upstream = source

@@ -2,15 +2,16 @@
 host (real GNU coreutils, LC_ALL=C.UTF-8), compared byte for byte.
 
 Case files (tests/cases/*.cases) hold one command line per line, in shell
-syntax: words are split as a shell would, `|` joins stages and `< FILE`
-redirects the first stage's input. `#` starts a comment. Every case runs in
-a directory holding the files of tests/cases/fixtures, on both sides.
+syntax (see ``parse`` for the subset understood until the shell runs the
+cases). `#` starts a comment. Every case runs in a fresh copy of the files
+of tests/cases/fixtures, on both sides, as uid 1000.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from wasmsand import Sandbox
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 WORKDIR = "/home/user/work"
+USER_UID = 1000
 
 FIXTURES = CASES / "fixtures"
 
@@ -50,46 +52,128 @@ def load_cases(name: str) -> list[Case]:
     return cases
 
 
-def parse(command: str) -> tuple[list[list[str]], str | None]:
-    """Stages of argv, and the input file of the first stage."""
-    lex = shlex.shlex(command, posix=True, punctuation_chars="|<")
+def _words(command: str) -> list[str]:
+    lex = shlex.shlex(command, posix=True, punctuation_chars="|&;<>")
     lex.whitespace_split = True
-    words = list(lex)
-    stdin = None
-    if "<" in words:
-        i = words.index("<")
-        stdin = words[i + 1]
-        del words[i : i + 2]
+    return list(lex)
+
+
+Step = tuple[str, list[list[str]], dict[int, tuple[str, str]]]  # (joiner, stages, redirections)
+
+
+def parse(command: str) -> list[Step]:
+    """A tiny subset of the shell, enough for case lines until the real
+    shell runs them: pipelines joined by `;`, `&&`, `||`, with `< f`,
+    `> f`, `>> f`, `2> f`, `2>&1` redirections on a pipeline's ends."""
+    steps: list[Step] = []
+    joiner = ";"
     stages: list[list[str]] = [[]]
-    for w in words:
-        if w == "|":
+    redirs: dict[int, tuple[str, str]] = {}
+    words = _words(command)
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in (";", "&&", "||"):
+            steps.append((joiner, stages, redirs))
+            joiner, stages, redirs = w, [[]], {}
+        elif w == "|":
             stages.append([])
+        elif w in ("<", ">", ">>"):
+            redirs[0 if w == "<" else 1] = (w, words[i + 1])
+            i += 1
+        elif w in ("2>", "2>>") or (w.isdigit() and i + 1 < len(words) and words[i + 1] in (">", ">>")):
+            op = words[i + 1] if w.isdigit() else w[1:]
+            target = words[i + 2] if w.isdigit() else words[i + 1]
+            if target == "&" and words[i + 3] == "1":
+                redirs[2] = (">&", "1")
+                i += 3 if w.isdigit() else 2
+            else:
+                redirs[int(w[0])] = (op, target)
+                i += 2 if w.isdigit() else 1
         else:
             stages[-1].append(w)
-    return stages, stdin
+        i += 1
+    steps.append((joiner, stages, redirs))
+    return steps
 
 
 def run_host(command: str, workdir: Path) -> Outcome:
+    """bash as uid 1000 (the sandbox's user), so permissions and owner names
+    are comparable; without pipefail, a pipeline's status is its last's."""
     env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "HOME": str(workdir), "TZ": "UTC"}
-    # bash without pipefail reports the last stage, like the sandbox's exec.
-    proc = subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", command], cwd=workdir, env=env, capture_output=True, timeout=60
-    )
+    argv = ["bash", "--norc", "--noprofile", "-c", command]
+    if os.getuid() == 0:
+        argv = ["setpriv", f"--reuid={USER_UID}", f"--regid={USER_UID}", "--clear-groups", *argv]
+    proc = subprocess.run(argv, cwd=workdir, env=env, capture_output=True, timeout=60)
     return Outcome(proc.stdout, proc.stderr, proc.returncode)
 
 
 def run_sandbox(sb: Sandbox, command: str) -> Outcome:
-    stages, stdin_file = parse(command)
-    # `< FILE` opens the file itself (programs see a regular file, as with a
-    # shell redirection), not a copy of its bytes.
-    source = sb.fs.open(f"{WORKDIR}/{stdin_file}" if stdin_file else "/dev/null", sb.fs.root)
-    r = sb._exec_from(stages, source, cwd=WORKDIR, env={"TZ": "UTC"})
-    return Outcome(r.stdout_bytes, r.stderr_bytes, r.exit_code)
+    """Runs the case line's steps with exec(), redirections done by opening
+    the files themselves (programs see files, as with a shell)."""
+    out, err = bytearray(), bytearray()
+    status = 0
+    fs = sb.fs
+    workdir = fs.resolve(WORKDIR, fs.root)
+    for joiner, stages, redirs in parse(command):
+        if (joiner == "&&" and status != 0) or (joiner == "||" and status == 0):
+            continue
+        source_spec = redirs.get(0)
+        source = fs.open(source_spec[1] if source_spec else "/dev/null", workdir)
+        sinks = {}
+        for fd in (1, 2):
+            spec = redirs.get(fd)
+            if spec and spec[0] in (">", ">>"):
+                sinks[fd] = fs.open(
+                    spec[1], workdir, read=False, write=True, create=True, truncate=spec[0] == ">", append=spec[0] == ">>"
+                )
+        r = sb._exec_from(stages, source, cwd=WORKDIR, env={"TZ": "UTC"}, stdout=sinks.get(1), stderr=sinks.get(2))
+        status = r.exit_code
+        if redirs.get(2, ("",))[0] == ">&":
+            out += r.stdout_bytes + r.stderr_bytes
+        else:
+            out += r.stdout_bytes
+            err += r.stderr_bytes
+    return Outcome(bytes(out), bytes(err), status)
+
+
+def host_names() -> tuple[str, str]:
+    """The host's names for uid and gid 1000 (made by `make setup` if none)."""
+    import grp
+    import pwd
+
+    try:
+        user = pwd.getpwuid(USER_UID).pw_name
+    except KeyError:
+        user = str(USER_UID)
+    try:
+        group = grp.getgrgid(USER_UID).gr_name
+    except KeyError:
+        group = str(USER_UID)
+    return user, group
+
+
+def prepare(sb: Sandbox, host_dir: Path) -> None:
+    """Fresh copies of the fixtures on both sides (a case may change them),
+    and the sandbox's passwd/group naming uid 1000 as the host does."""
+    user, group = host_names()
+    sb.files.write("/etc/passwd", f"root:x:0:0:root:/root:/bin/bash\n{user}:x:1000:1000::/home/user:/bin/bash\n")
+    sb.files.write("/etc/group", f"root:x:0:\n{group}:x:1000:\n")
+    if sb.files.exists(WORKDIR):
+        sb.files.remove(WORKDIR)
+    if host_dir.exists():
+        shutil.rmtree(host_dir)
+    host_dir.mkdir()
+    write_fixtures(sb, host_dir)
+    if os.getuid() == 0:
+        for path in [host_dir, *host_dir.rglob("*")]:
+            os.chown(path, USER_UID, USER_UID)
 
 
 def write_fixtures(sb: Sandbox, host_dir: Path) -> None:
     """Copies tests/cases/fixtures (files and folders) into the sandbox's
     work directory and the host's, plus an empty folder `dir`."""
+    sb.files.mkdir(WORKDIR)
     for path in sorted(FIXTURES.rglob("*")):
         rel = path.relative_to(FIXTURES).as_posix()
         if path.is_dir():

@@ -3,28 +3,39 @@ case by case: same stdout bytes, same exit status, same stderr."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from wasmsand import Sandbox
 
-from .difftest import CASES, Case, load_cases, run_host, run_sandbox, write_fixtures
+from .difftest import CASES, Case, load_cases, prepare, run_host, run_sandbox
 
 ALL_CASES = [case for path in sorted(CASES.glob("*.cases")) for case in load_cases(path.name)]
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    host_dir: Path = tmp_path_factory.mktemp("work")
+def sandbox():  # type: ignore[no-untyped-def]
     with Sandbox() as sb:
-        write_fixtures(sb, host_dir)
-        yield sb, host_dir
+        yield sb
+
+
+@pytest.fixture(scope="module")
+def host_base():  # type: ignore[no-untyped-def]
+    """A folder uid 1000 can reach (pytest's tmp_path is private to root)."""
+    base = Path(tempfile.mkdtemp(prefix="wasmsand-diff-"))
+    base.chmod(0o755)
+    yield base
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
-def test_matches_host(env, case: Case) -> None:  # type: ignore[no-untyped-def]
-    sb, host_dir = env
+def test_matches_host(sandbox: Sandbox, host_base: Path, case: Case) -> None:
+    sb = sandbox
+    host_dir = host_base / "work"
+    prepare(sb, host_dir)
     want = run_host(case.command, host_dir)
     got = run_sandbox(sb, case.command)
     assert got.stdout == want.stdout
