@@ -78,18 +78,12 @@ def parse(command: str) -> list[Step]:
             joiner, stages, redirs = w, [[]], {}
         elif w == "|":
             stages.append([])
-        elif w in ("<", ">", ">>"):
+        elif w in ("<", ">", ">>", ">&"):
             redirs[0 if w == "<" else 1] = (w, words[i + 1])
             i += 1
-        elif w in ("2>", "2>>") or (w.isdigit() and i + 1 < len(words) and words[i + 1] in (">", ">>")):
-            op = words[i + 1] if w.isdigit() else w[1:]
-            target = words[i + 2] if w.isdigit() else words[i + 1]
-            if target == "&" and words[i + 3] == "1":
-                redirs[2] = (">&", "1")
-                i += 3 if w.isdigit() else 2
-            else:
-                redirs[int(w[0])] = (op, target)
-                i += 2 if w.isdigit() else 1
+        elif w.isdigit() and i + 1 < len(words) and words[i + 1] in ("<", ">", ">>", ">&"):
+            redirs[int(w)] = (words[i + 1], words[i + 2])
+            i += 2
         else:
             stages[-1].append(w)
         i += 1
@@ -125,12 +119,20 @@ def run_sandbox(sb: Sandbox, command: str) -> Outcome:
             spec = redirs.get(fd)
             if spec and spec[0] in (">", ">>"):
                 sinks[fd] = fs.open(
-                    spec[1], workdir, read=False, write=True, create=True, truncate=spec[0] == ">", append=spec[0] == ">>"
+                    spec[1],
+                    workdir,
+                    read=False,
+                    write=True,
+                    create=True,
+                    truncate=spec[0] == ">",
+                    append=spec[0] == ">>",
                 )
         r = sb._exec_from(stages, source, cwd=WORKDIR, env={"TZ": "UTC"}, stdout=sinks.get(1), stderr=sinks.get(2))
         status = r.exit_code
-        if redirs.get(2, ("",))[0] == ">&":
-            out += r.stdout_bytes + r.stderr_bytes
+        if redirs.get(2) == (">&", "1"):
+            out += r.stdout_bytes + r.stderr_bytes  # (interleaving is not kept)
+        elif redirs.get(1) == (">&", "2"):
+            err += r.stdout_bytes + r.stderr_bytes
         else:
             out += r.stdout_bytes
             err += r.stderr_bytes
