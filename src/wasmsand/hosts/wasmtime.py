@@ -34,7 +34,7 @@ from typing import Any
 import wasmtime
 from wasmtime import _ffi as ffi
 
-from .base import ImportHandler, InstanceLimits, Trap
+from .base import TRAP_MESSAGES, ImportHandler, InstanceLimits, Trap
 
 __all__ = ["WasmtimeHost"]
 
@@ -67,12 +67,7 @@ def _valtype_code(t: wasmtime.ValType) -> str:
     raise ValueError(f"unsupported value type {s} in an import or export")
 
 
-_TRAP_TEXT = {
-    "deadline": "interrupted (time limit)",
-    "stack": "call stack exhausted",
-    "memory": "out of bounds memory access",
-    "unreachable": "unreachable code reached (aborted)",
-}
+_TRAP_TEXT = TRAP_MESSAGES
 
 
 def _trap_message(trap: wasmtime.Trap, kind: str) -> str:
