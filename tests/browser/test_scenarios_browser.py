@@ -4,7 +4,8 @@ Chromium, on the browser's own WebAssembly engine (hosts/pyodide.py).
 The module-scoped page installs the wasmsand wheel with micropip (nothing
 else: that is how a user installs it), loads the corpus source as a module
 (asserts rewritten by pytest, as natively) and hands in the test programs;
-then each scenario is its own test.
+then each scenario is its own test. The Host protocol checks
+(tests/scenarios/host_contract.py) run the same way on the Pyodide host.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from pytest_pyodide import run_in_pyodide
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "scenarios" / "corpus.py"
+CONTRACT = ROOT / "tests" / "scenarios" / "host_contract.py"
 PROGRAMS = ROOT / "build" / "testprogs"
 DIST = ROOT / "build" / "pyodide"
 
 
-def _scenario_names() -> list[str]:
-    tree = ast.parse(CORPUS.read_text())
-    return sorted(n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("scenario_"))
+def _names(path: Path, prefix: str) -> list[str]:
+    tree = ast.parse(path.read_text())
+    return sorted(n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith(prefix))
 
 
 SETUP = """
@@ -34,19 +36,24 @@ import micropip
 await micropip.install({wheel_url!r})
 from wasmsand import Sandbox  # no other step: the wheel carries the modules
 
-source = {source!r}
-tree = ast.parse(source)
-try:
-    from _pytest.assertion.rewrite import rewrite_asserts
-    rewrite_asserts(tree, source.encode(), "tests/scenarios/corpus.py")
-except ImportError:
-    pass
-corpus = types.ModuleType("wasmsand_scenarios")
-corpus.__file__ = "tests/scenarios/corpus.py"
-exec(compile(tree, "tests/scenarios/corpus.py", "exec"), corpus.__dict__)
-sys.modules["wasmsand_scenarios"] = corpus
+def load(name, path, source):
+    tree = ast.parse(source)
+    try:
+        from _pytest.assertion.rewrite import rewrite_asserts
+        rewrite_asserts(tree, source.encode(), path)
+    except ImportError:
+        pass
+    module = types.ModuleType(name)
+    module.__file__ = path
+    exec(compile(tree, path, "exec"), module.__dict__)
+    sys.modules[name] = module
+    return module
+
+corpus = load("wasmsand_scenarios", "tests/scenarios/corpus.py", {corpus!r})
 for name, data in {programs!r}.items():
     corpus.PROGRAMS[name] = base64.b64decode(data)
+contract = load("wasmsand_host_contract", "tests/scenarios/host_contract.py", {contract!r})
+contract.WASM = {{name: base64.b64decode(data) for name, data in {contract_wasm!r}.items()}}
 """
 
 
@@ -62,8 +69,19 @@ def page(selenium_module_scope: Any) -> Any:
     (wheel,) = DIST.glob("wasmsand-*-py3-none-any.whl")
     selenium.set_script_timeout(120)
     selenium.load_package(["pytest", "tblib"])
+    import wasmtime  # the runner's side compiles the contract's WAT
+
+    from tests.scenarios.host_contract import MODULES
+
+    contract_wasm = {n: base64.b64encode(bytes(wasmtime.wat2wasm(w))).decode() for n, w in MODULES.items()}
     selenium.run_async(
-        SETUP.format(wheel_url=f"{selenium.base_url}/{wheel.name}", source=CORPUS.read_text(), programs=programs)
+        SETUP.format(
+            wheel_url=f"{selenium.base_url}/{wheel.name}",
+            corpus=CORPUS.read_text(),
+            programs=programs,
+            contract=CONTRACT.read_text(),
+            contract_wasm=contract_wasm,
+        )
     )
     return selenium
 
@@ -96,6 +114,20 @@ def _run_scenario(selenium: Any, name: str) -> None:
 
 
 @pytest.mark.driver_timeout(120)
-@pytest.mark.parametrize("name", _scenario_names())
+@pytest.mark.parametrize("name", _names(CORPUS, "scenario_"))
 def test_scenario(page: Any, name: str) -> None:
     _run_scenario(page, name)
+
+
+@run_in_pyodide
+def _run_check(selenium: Any, name: str) -> None:
+    import wasmsand_host_contract as contract
+
+    from wasmsand.hosts.pyodide import PyodideHost
+
+    getattr(contract, name)(PyodideHost(), contract.WASM)
+
+
+@pytest.mark.parametrize("name", _names(CONTRACT, "check_"))
+def test_host_contract(page: Any, name: str) -> None:
+    _run_check(page, name)
