@@ -70,7 +70,8 @@ def workload(loop_wasm, probe, calls, mb):
     assert sb.exec(z).stdout == f"{10 * mb}\n"
     out["zero10_wc_ms"] = median_of(5, lambda: sb.exec(z)) * 1000
     sb.files.write("/tmp/big", b"x" * (10 * mb))
-    assert len(sb.exec(["cat", "/tmp/big"]).stdout_bytes) == 10 * mb
+    r = sb.exec(["cat", "/tmp/big"])
+    assert len(r.stdout_bytes) == 10 * mb, (len(r.stdout_bytes), r.stderr, r.exit_code, r.error_class)
     out["cat10_file_ms"] = median_of(5, lambda: sb.exec(["cat", "/tmp/big"])) * 1000
     p200 = [["head", "-c", str(200 * mb), "/dev/zero"], ["cat"], ["wc", "-c"]]
     assert sb.exec(p200, timeout=600).stdout == f"{200 * mb}\n"

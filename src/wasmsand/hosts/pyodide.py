@@ -293,6 +293,11 @@ class _Instance:
         if proxy is not None:
             proxy.destroy()
         self._funcs = {}
+        # Drop the memory now: each WebAssembly.Memory holds a large address
+        # space reservation until JS collects it, and the process objects
+        # that still point here may live until Python's cycle collector runs.
+        # Without this a page ran out of reservations after ~200 processes.
+        self.memory._mem = None
 
 
 def _new_memory(module: _Module, limits: InstanceLimits) -> Any:
