@@ -314,6 +314,15 @@ def _new_memory(module: _Module, limits: InstanceLimits) -> Any:
         )
     try:
         return _JS.memory(minimum, ceiling)
+    except JsException:
+        pass
+    # Out of address-space reservations: old memories may still be held by
+    # Python cycles (finished processes); collect them and try once more.
+    import gc
+
+    gc.collect()
+    try:
+        return _JS.memory(minimum, ceiling)
     except JsException as e:
         raise Trap(f"cannot allocate memory: {getattr(e, 'message', e)}", "memory") from None
 
