@@ -16,9 +16,18 @@ from .waits import Wait
 
 if TYPE_CHECKING:
     from .kernel import Kernel
-    from .process import Process
+    from .process import Process, Task
 
-__all__ = ["PyTask", "block"]
+__all__ = ["ExecRequest", "PyTask", "block"]
+
+
+class ExecRequest(BaseException):
+    """Raised by a Python process that replaces itself with a program
+    (exec): the process goes on with ``task``."""
+
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self.task = task
 
 
 class _Block:
@@ -49,6 +58,10 @@ class PyTask:
             proc.wait = self.coro.send(None)
         except StopIteration as e:
             self.kernel.finish(proc, int(e.value or 0) & 0xFF)
+        except ExecRequest as e:
+            self.coro.close()
+            proc.task = e.task
+            proc.wait = None
         except ProcExit as e:
             self.kernel.finish(proc, e.code)
         except ProcKilled as e:
