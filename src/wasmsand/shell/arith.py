@@ -55,7 +55,7 @@ class _Parser:
             if not m or m.end() == pos:
                 if text[pos:].strip() == "":
                     break
-                raise ArithError(text.strip(), "syntax error: invalid arithmetic operator", text[pos:].strip())
+                raise ArithError(text.lstrip(), "syntax error: invalid arithmetic operator", text[pos:])
             kind = m.lastgroup or ""
             self.tokens.append((kind, m.group(kind), m.start(kind)))
             pos = m.end()
@@ -64,7 +64,7 @@ class _Parser:
     def rest(self, at: int | None = None) -> str:
         if at is None:
             at = self.tokens[self.i][2] if self.i < len(self.tokens) else len(self.text)
-        return self.text[at:].strip()
+        return self.text[at:]
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -75,7 +75,7 @@ class _Parser:
         return tok
 
     def error(self, message: str, at: int | None = None) -> ArithError:
-        return ArithError(self.text.strip(), message, self.rest(at))
+        return ArithError(self.text.lstrip(), message, self.rest(at))
 
     def parse(self) -> Any:
         if not self.tokens:
@@ -98,7 +98,7 @@ class _Parser:
         tok = self.peek()
         if tok is not None and tok[1] in _ASSIGN_OPS:
             if left[0] != "var":
-                raise ArithError(self.text.strip(), "attempted assignment to non-variable", self.rest(tok[2]))
+                raise ArithError(self.text.lstrip(), "attempted assignment to non-variable", self.rest(tok[2]))
             self.take()
             del start
             return ("assign", tok[1], left, self.assign())
@@ -138,10 +138,15 @@ class _Parser:
             return ("bin", "**", base, self.power(), nxt[2] if nxt else len(self.text))
         return base
 
+    def _at_end(self) -> ArithError:
+        """Operand expected at the end: bash points at the last token."""
+        at = self.tokens[self.i - 1][2] if self.i else len(self.text)
+        return self.error("syntax error: operand expected", at)
+
     def unary(self) -> Any:
         tok = self.peek()
         if tok is None:
-            raise self.error("syntax error: operand expected")
+            raise self._at_end()
         if tok[1] in ("-", "+", "!", "~"):
             self.take()
             return ("unary", tok[1], self.unary())
@@ -164,11 +169,11 @@ class _Parser:
     def primary(self) -> Any:
         tok = self.peek()
         if tok is None:
-            raise self.error("syntax error: operand expected")
+            raise self._at_end()
         kind, text, pos = tok
         if kind == "num":
             self.take()
-            return ("num", _number(text, self.text.strip()))
+            return ("num", _number(text, self.text.lstrip()))
         if kind == "name":
             self.take()
             nxt = self.peek()
@@ -198,7 +203,7 @@ class _Parser:
                 raise self.error("syntax error: `)' expected" if close is None else "syntax error in expression")
             self.take()
             return node
-        raise ArithError(self.text.strip(), "syntax error: operand expected", self.rest(pos))
+        raise ArithError(self.text.lstrip(), "syntax error: operand expected", self.rest(pos))
 
 
 def _number(text: str, expr: str) -> int:
@@ -254,9 +259,10 @@ def parse_arith(text: str) -> Any:
 
 
 class _Evaluator:
-    def __init__(self, state: ShellState, expr: str, depth: int) -> None:
+    def __init__(self, state: ShellState, source: str, depth: int) -> None:
         self.state = state
-        self.expr = expr
+        self.source = source  # positions in the AST refer to it
+        self.expr = source.lstrip()  # as bash shows it in messages
         self.depth = depth
 
     def value_of(self, name: str, sub: str | None) -> int:
@@ -264,7 +270,7 @@ class _Evaluator:
         var = state.lookup(state.resolve_nameref(name))
         if var is None or var.value is None:
             if "nounset" in state.options:
-                raise FatalShellError(f"{name}: unbound variable")
+                raise FatalShellError(f"{name}: unbound variable", 127)
             return 0
         if sub is None:
             text = var.scalar()
@@ -371,14 +377,14 @@ class _Evaluator:
             return _wrap(a * b)
         if op in ("/", "%"):
             if b == 0:
-                raise ArithError(self.expr, "division by 0", self.expr[at:].strip() if at < len(self.expr) else "")
+                raise ArithError(self.expr, "division by 0", self.source[at:])
             q = abs(a) // abs(b)
             if (a < 0) != (b < 0):
                 q = -q
             return _wrap(q) if op == "/" else _wrap(a - q * b)
         if op == "**":
             if b < 0:
-                raise ArithError(self.expr, "exponent less than 0", self.expr[at:].strip())
+                raise ArithError(self.expr, "exponent less than 0", self.source[at:])
             return _wrap(pow(a, b, 1 << 64))
         if op == "<<":
             return _wrap(a << (b & 63))
@@ -412,4 +418,4 @@ def _expand_subscript(sub: str) -> str:
 def evaluate_arith(text: str, state: ShellState, depth: int = 0) -> int:
     """The value of an (already expanded) arithmetic expression."""
     node = parse_arith(text)
-    return _Evaluator(state, text.strip(), depth).eval(node)
+    return _Evaluator(state, text, depth).eval(node)

@@ -22,7 +22,7 @@ from ..process.waits import ChildExit, Readable, Writable, Yield
 from ..vfs import Directory, Errno, OpenFile, RegularFile, VfsError, strerror
 from ..vfs.streams import ByteSource
 from . import ast
-from .arith import evaluate_arith
+from .arith import ArithError, evaluate_arith
 from .errors import (
     BreakLoop,
     ContinueLoop,
@@ -100,13 +100,12 @@ class Shell:
         await self.write(1, _encode(text))
 
     def prefix(self) -> str:
-        """What bash puts before its messages: `bash: ` for a -c string,
-        `NAME: line N: ` for a script."""
-        if self.command_mode:
-            if self.state.frames and not self.in_trap:
-                return f"environment: line {self.state.lineno}: "
-            return f"{self.name}: "
-        return f"{self.name}: line {self.state.lineno}: "
+        """What bash -c puts before its messages: `bash: line N: `, or
+        `environment: line N: ` inside a function; a script's path."""
+        line = self.state.lineno
+        if self.command_mode and self.state.frames:
+            return f"environment: line {line}: "
+        return f"{self.name}: line {line}: "
 
     async def error(self, message: str) -> None:
         try:
@@ -556,8 +555,8 @@ class Shell:
                     break
                 if cmd.step is not None:
                     await self.arith(cmd.step)
-        except ShellError as e:
-            await self.error(e.message)
+        except ArithError as e:
+            await self.error(f"((: {e.message}")
             status = 1
         finally:
             self.loop_depth -= 1
@@ -603,8 +602,8 @@ class Shell:
     async def run_arith_command(self, cmd: ast.ArithCommand) -> int:
         try:
             value = await self.arith(cmd.expr)
-        except ShellError as e:
-            await self.error(e.message)
+        except ArithError as e:
+            await self.error(f"((: {e.message}")
             return 1
         return int(value == 0)
 
@@ -615,6 +614,11 @@ class Shell:
             await self.trace("[[ ... ]]")
         try:
             return 0 if await evaluate_cond(self, cmd.expr) else 1
+        except ArithError as e:
+            await self.error(f"[[: {e.message}")
+            return 1
+        except FatalShellError:
+            raise
         except ShellError as e:
             await self.error(e.message)
             return 2
@@ -725,10 +729,10 @@ class Shell:
             argv = await self.expand_args(cmd.words)
         except FatalShellError as e:
             await self.error(e.message)
-            st.last_status = 1
+            st.last_status = e.status
             if not st.interactive:
-                raise ExitShell(1) from None
-            return 1
+                raise ExitShell(e.status) from None
+            return e.status
         except ShellError as e:
             await self.error(e.message)
             st.last_status = e.status
@@ -794,8 +798,8 @@ class Shell:
         except FatalShellError as e:
             await self.error(e.message)
             if not st.interactive:
-                raise ExitShell(1) from None
-            return 1
+                raise ExitShell(e.status) from None
+            return e.status
         except ShellError as e:
             await self.error(e.message)
             st.last_status = 1

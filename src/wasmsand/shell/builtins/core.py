@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ...process.py_task import ExecRequest
 from ...vfs import Errno, RegularFile, VfsError, strerror
 from .. import ast
-from ..arith import evaluate_arith
+from ..arith import ArithError, evaluate_arith
 from ..errors import BreakLoop, ContinueLoop, ExitShell, ReturnFromFunction, ShellError
 from ..printer import function_text
 
@@ -390,7 +390,11 @@ async def let(sh: Shell, argv: list[str]) -> int:
         return 1
     value = 0
     for expr in argv[1:]:
-        value = evaluate_arith(expr, sh.state)
+        try:
+            value = evaluate_arith(expr, sh.state)
+        except ArithError as e:
+            await sh.error(f"let: {e.message}")
+            return 1
     return int(value == 0)
 
 

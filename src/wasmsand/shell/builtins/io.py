@@ -110,7 +110,7 @@ async def echo(sh: Shell, argv: list[str]) -> int:
 
 # -- printf -------------------------------------------------------------------
 
-_SPEC = re.compile(r"%([-+ #0']*)(\*|\d+)?(?:\.(\*|\d*))?([hlLqjzt]*)([diouxXeEfFgGaAcsbq%]|\(.*?\)T)?")
+_SPEC = re.compile(r"%([-+ #0']*)(\*|\d+)?(?:\.(\*|\d*))?([hlLjzt]*)([diouxXeEfFgGaAcsbq%]|\(.*?\)T)?")
 
 
 class _Args:
