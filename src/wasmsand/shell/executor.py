@@ -175,12 +175,16 @@ class Shell:
 
     async def syntax_error(self, e: ParseError, src: str, source_name: str | None) -> None:
         where = source_name or ("-c" if self.command_mode else self.name)
-        head = f"{self.name}: {where}: line {e.line}: " if self.command_mode else f"{self.name}: line {e.line}: "
+        line = e.line
+        if e.token is None and e.message is None:
+            # "unexpected end of file" is reported on the line after the last.
+            line = src.count("\n") + (1 if src.endswith("\n") else 2)
+        head = f"{self.name}: {where}: line {line}: " if self.command_mode else f"{self.name}: line {line}: "
         lines = [head + e.text()]
         if e.token is not None and e.message is None:
             source_lines = src.split("\n")
-            if 1 <= e.line <= len(source_lines):
-                lines.append(head + "`" + source_lines[e.line - 1] + "'")
+            if 1 <= line <= len(source_lines):
+                lines.append(head + "`" + source_lines[line - 1] + "'")
         try:
             await self.write(2, _encode("\n".join(lines) + "\n"))
         except VfsError:
@@ -417,14 +421,14 @@ class Shell:
             fd -= 1
         self.proc.fds.install_at(fd, ours)
         self.proc_subs.append((fd, child))
+        self.state.last_bg_pid = child.pid
+        self.state.procsub_pids.append(child.pid)
         return f"/dev/fd/{fd}"
 
     async def close_proc_subs(self) -> None:
         subs, self.proc_subs = self.proc_subs, []
-        for fd, child in subs:
+        for fd, _child in subs:
             self.proc.fds.close(fd, missing_ok=True)
-            if child.exited:
-                self.kernel.reap(child)
 
     # -- commands --------------------------------------------------------------------
 
@@ -631,9 +635,8 @@ class Shell:
             if isinstance(w, DeclWord):
                 a = w.assign
                 if isinstance(a.value, ast.ArrayLiteral):
-                    out.append(a.name + ("+=" if a.append else "=") + "(" + " ".join(
-                        [quote_for_reuse(x) for x in await self._array_items_text(a.value)]
-                    ) + ")")  # fmt: skip
+                    items = await self._array_items_text(a.value, quote=True)
+                    out.append(a.name + ("+=" if a.append else "=") + "(" + " ".join(items) + ")")
                 else:
                     value = await self.expander.single(a.value, assignment=True) if a.value is not None else ""
                     sub = ""
@@ -644,14 +647,17 @@ class Shell:
                 out.extend(await self.expander.words([w]))
         return out
 
-    async def _array_items_text(self, lit: ast.ArrayLiteral) -> list[str]:
+    async def _array_items_text(self, lit: ast.ArrayLiteral, *, quote: bool = False) -> list[str]:
+        """Expanded elements of an array literal, as text (quoted to be
+        parsed again by declare when ``quote``)."""
+        q = quote_for_reuse if quote else (lambda t: t)
         values = []
         for key, value in lit.items:
             texts = await self.expander.words([value])
             if key is not None:
-                values.append("[" + await self.expander.single(key) + "]=" + "".join(texts))
+                values.append("[" + await self.expander.single(key) + "]=" + q("".join(texts)))
             else:
-                values.extend(texts)
+                values.extend(q(t) for t in texts)
         return values
 
     async def assign(self, a: ast.Assign, *, local: bool = False) -> None:
@@ -794,7 +800,12 @@ class Shell:
             for a in cmd.assigns:
                 if "xtrace" in st.options:
                     await self.trace(f"{a.name}{'+' if a.append else ''}={await self._assign_text(a)}")
-                await self.assign(a)
+                try:
+                    await self.assign(a)
+                except ShellError as e:
+                    if "readonly variable" in e.message:
+                        raise FatalShellError(e.message, 1) from None
+                    raise
         except FatalShellError as e:
             await self.error(e.message)
             if not st.interactive:

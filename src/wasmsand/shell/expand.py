@@ -690,7 +690,7 @@ class Expander:
         if "nullglob" in self.state.shopts:
             return []
         if "failglob" in self.state.shopts:
-            raise ShellError(f"no match: {text}")
+            raise FatalShellError(f"no match: {text}", 1)
         return [_unescape_unmatched(pat)]
 
 

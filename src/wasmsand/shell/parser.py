@@ -156,7 +156,7 @@ class Parser:
         self.src = src
         self.pos = 0
         self.line = line
-        self.aliases = aliases or {}
+        self.aliases = aliases if aliases is not None else {}
         self.expand_aliases = expand_aliases
         self.extglob = extglob
         self.depth = 0
@@ -171,8 +171,11 @@ class Parser:
     def _error(self, token: str | None = None, message: str | None = None) -> ParseError:
         return ParseError(self.line, token, message)
 
-    def _eof_error(self, what: str) -> ParseError:
-        return ParseError(self.line, None, f"unexpected EOF while looking for matching `{what}'")
+    def _eof_error(self, what: str, line: int | None = None) -> ParseError:
+        """Bash reports an unclosed quote or bracket at the line it opened."""
+        return ParseError(
+            self.line if line is None else line, None, f"unexpected EOF while looking for matching `{what}'"
+        )
 
     def _nest(self) -> None:
         self.depth += 1
@@ -332,8 +335,9 @@ class Parser:
         start = self.pos + 1
         end = self.src.find("'", start)
         if end < 0:
+            line = self.line
             self.pos = len(self.src)
-            raise self._eof_error("'")
+            raise self._eof_error("'", line)
         text = self.src[start:end]
         self.line += text.count("\n")
         self.pos = end + 1
@@ -345,6 +349,7 @@ class Parser:
         parts: list[ast.WordPart] = []
         buf: list[str] = []
         src, n = self.src, len(self.src)
+        start_line = self.line
         specials = "$`\\\n" if heredoc else '$`"\\\n'
 
         def flush() -> None:
@@ -356,7 +361,7 @@ class Parser:
             if self.pos >= n:
                 if heredoc:
                     break
-                raise self._eof_error('"')
+                raise self._eof_error('"', start_line)
             c = src[self.pos]
             if c == '"' and not heredoc:
                 self.pos += 1
@@ -558,21 +563,29 @@ class Parser:
     def _parse_substitution(self, close: str) -> ast.CommandList:
         """The command list of ``$(...)`` or ``<(...)`` (pos after the paren)."""
         self._nest()
+        start_line = self.line
         try:
-            self._skip_newlines()
-            if self.peek().kind == "op" and self.peek().value == close:
-                self.take()
-                return ast.CommandList(())
-            body = self._parse_list(terminators=(close,))
-            tok = self.peek()
-            if tok.kind == "eof":
-                raise self._eof_error(")")
-            if not (tok.kind == "op" and tok.value == close):
-                raise self._error(tok.value)
-            self.take()
-            return body
+            return self._parse_substitution_body(close, start_line)
+        except ParseError as e:
+            if e.token is None and e.message is None:
+                raise self._eof_error(")", start_line) from None
+            raise
         finally:
             self._unnest()
+
+    def _parse_substitution_body(self, close: str, start_line: int) -> ast.CommandList:
+        self._skip_newlines()
+        if self.peek().kind == "op" and self.peek().value == close:
+            self.take()
+            return ast.CommandList(())
+        body = self._parse_list(terminators=(close,))
+        tok = self.peek()
+        if tok.kind == "eof":
+            raise self._eof_error(")", start_line)
+        if not (tok.kind == "op" and tok.value == close):
+            raise self._error(tok.value)
+        self.take()
+        return body
 
     def _read_process_sub(self, direction: str) -> ast.ProcessSub:
         self.pos += 2

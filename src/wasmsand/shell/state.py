@@ -132,6 +132,7 @@ class ShellState:
         self.cwd = cwd
         self.shell_pid = 1
         self.jobs: list[Job] = []
+        self.procsub_pids: list[int] = []
         self.hash: dict[str, str] = {}
         self.history: list[str] = []
         self.rng = random.Random()
@@ -330,6 +331,7 @@ class ShellState:
         other.traps = {k: v for k, v in self.traps.items() if v == ""}  # ignored signals stay ignored
         other.dirstack = list(self.dirstack)
         other.jobs = []
+        other.procsub_pids = []
         other.hash = dict(self.hash)
         other.rng = random.Random(self.rng.random())
         other.source_stack = list(self.source_stack)

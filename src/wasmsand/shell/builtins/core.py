@@ -218,13 +218,23 @@ def describe(sh: Shell, name: str) -> list[tuple[str, str]]:
         out.append(("function", ""))
     if name in sh.builtins:
         out.append(("builtin", ""))
-    try:
-        path = sh.find_command(name) if "/" not in name else name
-        inode = sh.fs.resolve(path, sh.state.cwd)
+    if "/" in name:
+        candidates = [name]
+    else:
+        hashed = sh.state.hash.get(name)
+        path_var = sh.state.get("PATH") or ""
+        candidates = ([hashed] if hashed else []) + [f"{d or '.'}/{name}" for d in path_var.split(":")]
+    seen = set()
+    for path in candidates:
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            inode = sh.fs.resolve(path, sh.state.cwd)
+        except VfsError:
+            continue
         if isinstance(inode, RegularFile) and sh.fs.may(inode, 1):
             out.append(("file", path))
-    except VfsError:
-        pass
     return out
 
 
