@@ -173,7 +173,7 @@ class _Parser:
         kind, text, pos = tok
         if kind == "num":
             self.take()
-            return ("num", _number(text, self.text.lstrip()))
+            return ("num", _number(text, self.text.strip()))
         if kind == "name":
             self.take()
             nxt = self.peek()
@@ -233,14 +233,11 @@ def _number(text: str, expr: str) -> int:
             return _wrap(value)
         if text[:2] in ("0x", "0X"):
             return _wrap(int(text[2:], 16))
-        if len(text) > 1 and text[0] == "0":
-            for c in text:
-                if c not in "01234567":
-                    if c.isdigit():
-                        raise ArithError(expr, "value too great for base", text)
-                    raise ValueError
-            return _wrap(int(text, 8))
-        return _wrap(int(text, 10))
+        base = 8 if len(text) > 1 and text[0] == "0" else 10
+        if any(c not in "0123456789"[:base] for c in text):
+            # Letters are digits of larger bases: too great for this one.
+            raise ArithError(expr, "value too great for base", text)
+        return _wrap(int(text, base))
     except ValueError:
         raise ArithError(expr, "invalid number", text) from None
 

@@ -147,9 +147,10 @@ class Shell:
             line=line,
         )
 
-    async def run_source(self, src: str, *, source_name: str | None = None) -> int:
+    async def run_source(self, src: str, *, source_name: str | None = None, syntax_fatal: bool = True) -> int:
         """Parses and runs ``src`` command by command; a syntax error ends
-        it with status 2. Control flow (exit, return) propagates."""
+        it with status 2 (and ends the shell unless ``syntax_fatal`` is
+        off, as for eval). Control flow (exit, return) propagates."""
         parser = self._parser(src)
         status = self.state.last_status
         while True:
@@ -161,6 +162,8 @@ class Shell:
             except ParseError as e:
                 await self.syntax_error(e, src, source_name)
                 self.state.last_status = 2
+                if not syntax_fatal:
+                    return 2
                 raise ExitShell(2) from None
             for warning in parser.warnings:
                 await self.error(warning)
@@ -749,6 +752,7 @@ class Shell:
             trace = [f"{a.name}={await self._assign_text(a)}" for a in cmd.assigns]
             await self.trace(" ".join(trace + [quote_for_reuse(w) if w else "''" for w in argv]))
         name = argv[0]
+        st.set("_", argv[-1])
         if name == "exec" and all(a.startswith("-") for a in argv[1:]) and name not in st.functions:
             try:
                 self.apply_permanently(await self.open_redirections(cmd.redirs))

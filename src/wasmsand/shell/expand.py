@@ -505,7 +505,7 @@ class Expander:
             pat = await self.pattern(p.arg) if p.arg is not None else ""
             rep = await self._replacement(p.arg2, quoted) if p.arg2 is not None else ""
             values = [_replace(v, pat, rep, op, "patsub_replacement" in st.shopts) for v in values]
-        elif op in ("^", "^^", ",", ",,"):
+        elif op in ("^", "^^", ",", ",,", "~", "~~"):
             pat = await self.pattern(p.arg) if p.arg is not None else "?"
             values = [_case(v, op, pat) for v in values]
         elif op.startswith("@"):
@@ -789,12 +789,16 @@ def _replace(value: str, pat: str, rep: str, op: str, amp: bool) -> str:
 
 
 def _case(value: str, op: str, pat: str) -> str:
-    upper = op[0] == "^"
     every = len(op) == 2
     out = []
     for k, c in enumerate(value):
         if (every or k == 0) and pattern.match(pat, c):
-            c = c.upper() if upper else c.lower()
+            if op[0] == "^":
+                c = c.upper()
+            elif op[0] == ",":
+                c = c.lower()
+            else:
+                c = c.lower() if c.isupper() else c.upper()
         out.append(c)
     return "".join(out)
 

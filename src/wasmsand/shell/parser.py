@@ -799,7 +799,7 @@ class Parser:
             return ast.ParamExp(
                 name, index=index, op=op, arg=pattern, arg2=replacement, indirect=indirect, braced=True
             )  # fmt: skip
-        if c in "^,":
+        if c in "^,~":
             op = c
             self.pos += 1
             if self.pos < n and src[self.pos] == c:

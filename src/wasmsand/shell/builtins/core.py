@@ -119,11 +119,7 @@ async def eval_(sh: Shell, argv: list[str]) -> int:
         return 0
     sh.state.source_stack.append("eval")
     try:
-        return await sh.run_source(src, source_name="eval")
-    except ExitShell as e:
-        if sh.state.source_stack and e.status == 2 and getattr(e, "syntax", False):
-            return 2
-        raise
+        return await sh.run_source(src, source_name="eval", syntax_fatal=False)
     finally:
         sh.state.source_stack.pop()
 
