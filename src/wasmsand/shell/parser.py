@@ -26,6 +26,10 @@ _OPERATORS = (
     ";;&", ";;", ";&", "&&", "||", "|&", "&>>", "&>", ">>", "<<<", "<<-", "<<", "<&", ">&", "<>", ">|",
     "|", "&", ";", "(", ")", "<", ">",
 )  # fmt: skip
+_OPS_BY_CHAR: dict[str, tuple[str, ...]] = {}
+for _op in _OPERATORS:
+    _OPS_BY_CHAR[_op[0]] = (*_OPS_BY_CHAR.get(_op[0], ()), _op)
+_FD_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}(?=[<>])")
 _REDIR_OPS = frozenset(("<", ">", ">>", ">|", "<>", "<&", ">&", "<<", "<<-", "<<<", "&>", "&>>"))
 _RESERVED = frozenset(
     ("if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "function",
@@ -240,7 +244,7 @@ class Parser:
             self.line += 1
             return Token("newline", "\n", line)
         # {name}> : a descriptor chosen by the shell and stored in name
-        m = re.match(r"\{([A-Za-z_][A-Za-z0-9_]*)\}(?=[<>])", src[self.pos :])
+        m = _FD_VAR.match(src, self.pos) if c == "{" else None
         if m:
             self.pos += m.end()
             return Token("ionum", m.group(0), line, fd_var=m.group(1))
@@ -256,7 +260,7 @@ class Parser:
             start = self.pos
             word = self._read_word()
             return Token("word", src[start : self.pos], line, word=word)
-        for op in _OPERATORS:
+        for op in _OPS_BY_CHAR.get(c, ()):
             if src.startswith(op, self.pos):
                 self.pos += len(op)
                 return Token("op", op, line)
