@@ -381,6 +381,7 @@ class Shell:
         try:
 
             async def run(sh: Shell) -> int:
+                sh.state.trace_depth += 1
                 return await sh.run_list(body)
 
             child = await self.fork(run, {1: w})
@@ -527,9 +528,12 @@ class Shell:
             values = await self.expander.words(cmd.words)
         status = 0
         self.loop_depth += 1
+        trace = "xtrace" in self.state.options
         try:
             for v in values:
                 await self.checkpoint()
+                if trace:
+                    await self.trace(f"for {cmd.var} in " + " ".join(quote_for_reuse(x) for x in values))
                 self.state.set(cmd.var, v)
                 status, flow = await self._loop_body(cmd.body)
                 if flow == "break":
@@ -539,12 +543,12 @@ class Shell:
         self.state.last_status = status
         return status
 
-    async def arith(self, word: ast.Word | None) -> int:
+    async def arith(self, word: ast.Word | None, *, trace: bool = True) -> int:
         if word is None:
             return 1
         text = await self.expander.single_arith_text(word)
-        if "xtrace" in self.state.options:
-            await self.trace(f"(( {text.strip()} ))")
+        if trace and "xtrace" in self.state.options:
+            await self.trace(f"(( {text} ))")
         return evaluate_arith(text, self.state)
 
     async def run_arith_for(self, cmd: ast.ArithFor) -> int:
@@ -574,6 +578,8 @@ class Shell:
         from . import pattern
 
         subject = await self.expander.single(cmd.word)
+        if "xtrace" in self.state.options:
+            await self.trace(f"case {quote_for_reuse(subject)} in")
         nocase = "nocasematch" in self.state.shopts
         status = 0
         arms = cmd.arms
@@ -615,10 +621,10 @@ class Shell:
         return int(value == 0)
 
     async def run_cond(self, cmd: ast.CondCommand) -> int:
-        from .cond import evaluate_cond
+        from .cond import cond_trace, evaluate_cond
 
         if "xtrace" in self.state.options:
-            await self.trace("[[ ... ]]")
+            await self.trace("[[ " + await cond_trace(self, cmd.expr) + " ]]")
         try:
             return 0 if await evaluate_cond(self, cmd.expr) else 1
         except ArithError as e:
@@ -663,7 +669,8 @@ class Shell:
                 values.extend(q(t) for t in texts)
         return values
 
-    async def assign(self, a: ast.Assign, *, local: bool = False) -> None:
+    async def assign(self, a: ast.Assign, *, local: bool = False) -> str:
+        """Performs an assignment; returns its text as set -x shows it."""
         st = self.state
         name = a.name
         if isinstance(a.value, ast.ArrayLiteral):
@@ -693,7 +700,7 @@ class Shell:
                         values[index] = field
                         index += 1
             st.set_array(name, values, assoc=assoc, local=local)
-            return
+            return "(" + " ".join(quote_for_reuse(v) for v in values.values()) + ")"
         value = await self.expander.single(a.value, assignment=True) if a.value is not None else ""
         if a.index is not None:
             var = st.lookup(name)
@@ -710,7 +717,7 @@ class Shell:
                 else:
                     value = (old or "") + value
             st.set_element(name, key, value)
-            return
+            return quote_for_reuse(value)
         if a.append:
             var = st.lookup(st.resolve_nameref(name))
             if var is not None and "i" in var.attrs:
@@ -718,13 +725,13 @@ class Shell:
             elif var is not None and var.value is not None:
                 value = (var.scalar() or "") + value
         st.set(name, value, local=local)
+        return quote_for_reuse(value)
 
     async def trace(self, text: str) -> None:
         ps4 = self.state.get("PS4")
         prefix = "+ " if ps4 is None else ps4
-        depth = self.state.subshell_level
         if prefix:
-            prefix = prefix[0] * (depth) + prefix
+            prefix = prefix[0] * self.state.trace_depth + prefix
         await self.write(2, _encode(prefix + text + "\n"))
 
     async def run_simple(self, cmd: ast.SimpleCommand, *, exec_in_place: bool = False) -> int:
@@ -748,8 +755,13 @@ class Shell:
             return e.status
         if not argv:
             return await self._assignments_only(cmd)
+        try:
+            prefix = [(a, await self._assign_text(a)) for a in cmd.assigns]
+        except ShellError as e:
+            await self.error(e.message)
+            return 1
         if "xtrace" in st.options:
-            trace = [f"{a.name}={await self._assign_text(a)}" for a in cmd.assigns]
+            trace = [f"{a.name}={quote_for_reuse(text)}" for a, text in prefix]
             await self.trace(" ".join(trace + [quote_for_reuse(w) if w else "''" for w in argv]))
         name = argv[0]
         st.set("_", argv[-1])
@@ -763,13 +775,13 @@ class Shell:
         function = st.functions.get(name)
         builtin = self.builtins.get(name)
         if function is None and builtin is None:
-            return await self.run_external(argv, cmd, exec_in_place=exec_in_place and not self.proc_subs)
+            return await self.run_external(argv, cmd, exec_in_place=exec_in_place and not self.proc_subs, prefix=prefix)
         saved: list[tuple[str, Any]] = []
         try:
-            for a in cmd.assigns:
+            for a, text in prefix:
                 var = st.lookup(a.name)
                 saved.append((a.name, None if var is None else (var.value, set(var.attrs))))
-                await self.assign(a)
+                st.set(a.name, text)
                 st.lookup(a.name).attrs.add("x")  # type: ignore[union-attr]
         except ShellError as e:
             await self.error(e.message)
@@ -802,10 +814,10 @@ class Shell:
         st = self.state
         try:
             for a in cmd.assigns:
-                if "xtrace" in st.options:
-                    await self.trace(f"{a.name}{'+' if a.append else ''}={await self._assign_text(a)}")
                 try:
-                    await self.assign(a)
+                    text = await self.assign(a)
+                    if "xtrace" in st.options:
+                        await self.trace(f"{a.name}{'+' if a.append else ''}={text}")
                 except ShellError as e:
                     if "readonly variable" in e.message:
                         raise FatalShellError(e.message, 1) from None
@@ -887,16 +899,21 @@ class Shell:
             self.state.hash[name] = found
         return found
 
-    async def run_external(self, argv: list[str], cmd: ast.SimpleCommand, *, exec_in_place: bool = False) -> int:
+    async def run_external(
+        self,
+        argv: list[str],
+        cmd: ast.SimpleCommand,
+        *,
+        exec_in_place: bool = False,
+        prefix: list[tuple[ast.Assign, str]] | None = None,
+    ) -> int:
+        """Runs a program; ``prefix`` are the command's (already expanded)
+        assignments, which go to its environment only."""
         st = self.state
         name = argv[0]
         env = st.exported()
-        try:
-            for a in cmd.assigns:
-                env[a.name] = await self._assign_text(a)
-        except ShellError as e:
-            await self.error(e.message)
-            return 1
+        for a, text in prefix or ():
+            env[a.name] = text
         try:
             path = self.find_command(name)
         except VfsError as e:

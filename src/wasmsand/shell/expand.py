@@ -225,7 +225,7 @@ class Expander:
         words, [[ ]] operands, here-strings)."""
         items: list[Item] = []
         await self._parts(word.parts, False, items, first=True, assignment=assignment)
-        return "".join(i[0] for i in items if not isinstance(i, _Break))
+        return "".join(" " if isinstance(i, _Break) else i[0] for i in items)
 
     async def joined_quoted(self, word: ast.Word) -> str:
         """Expansion as if inside double quotes ("$@" joins with spaces)."""
