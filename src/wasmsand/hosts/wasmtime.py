@@ -285,6 +285,9 @@ class WasmtimeHost:
     """The Host protocol on wasmtime (see hosts/base.py)."""
 
     name = "wasmtime"
+    # Python frames the scheduler may use (8 MB of C stack holds ~2,000
+    # shell call levels; the shell stops at 1,000).
+    recursion_limit = 30_000
 
     def __init__(self, cache_dir: str | os.PathLike[str] | None = None) -> None:
         config = wasmtime.Config()

@@ -29,6 +29,7 @@ _BINARY = {
     "<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
 }  # fmt: skip
 _MAX_DEPTH = 1024
+_PLAIN_INT = re.compile(r"-?(0|[1-9][0-9]*)")
 
 
 def _wrap(v: int) -> int:
@@ -60,6 +61,7 @@ class _Parser:
             self.tokens.append((kind, m.group(kind), m.start(kind)))
             pos = m.end()
         self.i = 0
+        self.depth = 0
 
     def rest(self, at: int | None = None) -> str:
         if at is None:
@@ -197,7 +199,11 @@ class _Parser:
             return ("var", text, None)
         if text == "(":
             self.take()
+            self.depth += 1
+            if self.depth > _MAX_DEPTH:
+                raise self.error("expression recursion level exceeded", pos)
             node = self.comma()
+            self.depth -= 1
             close = self.peek()
             if close is None or close[1] != ")":
                 raise self.error("syntax error: `)' expected" if close is None else "syntax error in expression")
@@ -288,7 +294,7 @@ class _Evaluator:
 
     def convert(self, text: str) -> int:
         stripped = text.strip()
-        if stripped.lstrip("-").isdigit() and not (len(stripped.lstrip("-")) > 1 and stripped.lstrip("-")[0] == "0"):
+        if _PLAIN_INT.fullmatch(stripped):
             return _wrap(int(stripped))
         if self.depth > _MAX_DEPTH:
             raise ArithError(self.expr, "expression recursion level exceeded", stripped)

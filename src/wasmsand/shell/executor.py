@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_FUNCTION_DEPTH", "Shell"]
 
-MAX_FUNCTION_DEPTH = 200
+MAX_FUNCTION_DEPTH = 1000  # calls, evals and sources nested
 _SLICE = 0.02
 
 
@@ -858,7 +858,7 @@ class Shell:
 
     async def call_function(self, fn: ast.FunctionDef, argv: list[str]) -> int:
         st = self.state
-        depth = len(st.frames)
+        depth = len(st.frames) + len(st.source_stack) - 1
         limit_text = st.get("FUNCNEST")
         limit = MAX_FUNCTION_DEPTH
         if limit_text and limit_text.isdigit() and int(limit_text) > 0:

@@ -47,6 +47,9 @@ class _RunTask:
             self.session.done(e.code)
         except ProcKilled as e:
             self.session.done(128 + e.signal)
+        except RecursionError:
+            self.session.kernel.report(proc, "bash: maximum nesting depth exceeded")
+            self.session.done(2)
         except Exception as e:  # never let a bug take the host down
             self.session.kernel.report(proc, f"wasmsand: bash: internal error: {type(e).__name__}: {e}")
             self.session.done(128 + Signal.SIGABRT)

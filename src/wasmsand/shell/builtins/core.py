@@ -11,7 +11,7 @@ from ...process.py_task import ExecRequest
 from ...vfs import Errno, RegularFile, VfsError, strerror
 from .. import ast
 from ..arith import ArithError, evaluate_arith
-from ..errors import BreakLoop, ContinueLoop, ExitShell, ReturnFromFunction, ShellError
+from ..errors import BreakLoop, ContinueLoop, ExitShell, FatalShellError, ReturnFromFunction, ShellError
 from ..printer import function_text
 
 SESSION_PID = 1  # see shell/session.py
@@ -117,11 +117,19 @@ async def eval_(sh: Shell, argv: list[str]) -> int:
     src = " ".join(argv[1:])
     if not src.strip():
         return 0
+    _check_depth(sh, "eval")
     sh.state.source_stack.append("eval")
     try:
         return await sh.run_source(src, source_name="eval", syntax_fatal=False)
     finally:
         sh.state.source_stack.pop()
+
+
+def _check_depth(sh: Shell, what: str) -> None:
+    from ..executor import MAX_FUNCTION_DEPTH
+
+    if len(sh.state.frames) + len(sh.state.source_stack) > MAX_FUNCTION_DEPTH:
+        raise FatalShellError(f"{what}: maximum nesting level exceeded ({MAX_FUNCTION_DEPTH})")
 
 
 async def source(sh: Shell, argv: list[str]) -> int:
@@ -145,6 +153,7 @@ async def source(sh: Shell, argv: list[str]) -> int:
     except VfsError as e:
         await sh.error(f"{name}: {strerror(e.errno)}")
         return 1
+    _check_depth(sh, argv[0])
     st = sh.state
     saved = st.positional
     if len(argv) > 2:
