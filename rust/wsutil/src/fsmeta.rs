@@ -412,6 +412,33 @@ pub fn type_name(st: &FileStat) -> &'static str {
     }
 }
 
+/// GNU's human-readable sizes (`ls -h`, `du -h`, `df -h`): powers of
+/// `base` (1024, or 1000 for `--si`), one decimal below 10, always
+/// rounded up.
+pub fn human_size(v: u64, base: u64) -> String {
+    if v < base {
+        return v.to_string();
+    }
+    let letters = if base == 1000 { ['k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'] } else { ['K', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'] };
+    let v = v as u128;
+    let b = base as u128;
+    let mut e = 1;
+    let mut scale = b;
+    while v >= scale * b && e < 8 {
+        scale *= b;
+        e += 1;
+    }
+    let tenths = (v * 10 + scale - 1) / scale;
+    if tenths < 100 {
+        return format!("{}.{}{}", tenths / 10, tenths % 10, letters[e - 1]);
+    }
+    let whole = (v + scale - 1) / scale;
+    if whole >= b && e < 8 {
+        return format!("1.0{}", letters[e]);
+    }
+    format!("{}{}", whole, letters[e - 1])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,6 +449,14 @@ mod tests {
         assert_eq!(mode_string(S_IFREG | 0o4644), "-rwSr--r--");
         assert_eq!(mode_string(S_IFDIR | 0o1777), "drwxrwxrwt");
         assert_eq!(mode_string(S_IFREG | 0o2750), "-rwxr-s---");
+    }
+
+    #[test]
+    fn human_sizes() {
+        let got: Vec<String> =
+            [0, 1000, 1023, 1024, 1025, 4096, 10239, 10240, 1048575, 1048576, 5000000].iter().map(|&v| human_size(v, 1024)).collect();
+        assert_eq!(got, ["0", "1000", "1023", "1.0K", "1.1K", "4.0K", "10K", "10K", "1.0M", "1.0M", "4.8M"]);
+        assert_eq!(human_size(4096, 1000), "4.1k");
     }
 
     #[test]

@@ -780,7 +780,7 @@ impl Lister {
 
     fn block_count(&self, blocks512: u64) -> String {
         match self.o.human {
-            Some(base) => human(blocks512 * 512, base),
+            Some(base) => fsmeta::human_size(blocks512 * 512, base),
             None => ((blocks512 + 1) / 2).to_string(),
         }
     }
@@ -945,7 +945,7 @@ impl Lister {
                     size: match dev {
                         Some((a, b)) => format!("{:>aw$}, {:>bw$}", a, b, aw = major_w, bw = minor_w),
                         None => match self.o.human {
-                            Some(base) => human(st.size, base),
+                            Some(base) => fsmeta::human_size(st.size, base),
                             None => st.size.to_string(),
                         },
                     },
@@ -1116,32 +1116,6 @@ fn quote_name(name: &str, style: Quoting) -> String {
             s
         }
     }
-}
-
-/// GNU's human-readable sizes: powers of `base`, one decimal below 10,
-/// always rounded up.
-fn human(v: u64, base: u64) -> String {
-    if v < base {
-        return v.to_string();
-    }
-    let letters = if base == 1000 { ['k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'] } else { ['K', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'] };
-    let v = v as u128;
-    let b = base as u128;
-    let mut e = 1;
-    let mut scale = b;
-    while v >= scale * b && e < 8 {
-        scale *= b;
-        e += 1;
-    }
-    let tenths = (v * 10 + scale - 1) / scale;
-    if tenths < 100 {
-        return format!("{}.{}{}", tenths / 10, tenths % 10, letters[e - 1]);
-    }
-    let whole = (v + scale - 1) / scale;
-    if whole >= b && e < 8 {
-        return format!("1.0{}", letters[e]);
-    }
-    format!("{}{}", whole, letters[e - 1])
 }
 
 fn display_width(s: &str) -> usize {
@@ -1354,12 +1328,6 @@ fn verrevcmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
 mod tests {
     use super::*;
 
-    #[test]
-    fn human_sizes() {
-        let got: Vec<String> = [0, 1000, 1023, 1024, 1025, 4096, 10239, 10240, 1048575, 1048576, 5000000].iter().map(|&v| human(v, 1024)).collect();
-        assert_eq!(got, ["0", "1000", "1023", "1.0K", "1.1K", "4.0K", "10K", "10K", "1.0M", "1.0M", "4.8M"]);
-        assert_eq!(human(4096, 1000), "4.1k");
-    }
 
     #[test]
     fn versions() {
