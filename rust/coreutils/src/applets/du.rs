@@ -6,7 +6,9 @@
 use std::collections::HashSet;
 use std::io::Write;
 use wsutil::args::{self, HasArg, Item, Spec, HELP, LONG1, LONG2, LONG3, LONG4, LONG5, LONG6, LONG7, VERSION};
-use wsutil::fsmeta::{self, human_size};
+use wsutil::datetime::{localtime, strftime, Timespec, Zone};
+use wsutil::fnmatch::fnmatch;
+use wsutil::fsmeta::{self, human_size, FileStat};
 use wsutil::io::{stdout, Out};
 use wsutil::num::parse_size;
 use wsutil::{quote_always, quote_locale, report, show_error, strerror, Error, Result, UsageError};
@@ -103,8 +105,19 @@ struct Du {
     eol: u8,
     hash_all: bool,
     seen: HashSet<(u64, u64)>,
+    exclude: Vec<String>,
+    /// `--time`: which time to show, and its strftime format.
+    time: Option<(TimeKind, String)>,
+    zone: Zone,
     out: Out,
     ok: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TimeKind {
+    Modify,
+    Access,
+    Change,
 }
 
 pub fn main(argv: &[String]) -> i32 {
@@ -112,6 +125,53 @@ pub fn main(argv: &[String]) -> i32 {
         Ok(code) => code,
         Err(e) => report(&e, 1),
     }
+}
+
+/// `--time[=WORD]`, checked as GNU's argmatch does.
+fn time_word(v: Option<&str>) -> Result<TimeKind> {
+    let v = match v {
+        None => return Ok(TimeKind::Modify),
+        Some(v) => v,
+    };
+    let table: [(&[&str], TimeKind); 2] =
+        [(&["atime", "access", "use"], TimeKind::Access), (&["ctime", "status"], TimeKind::Change)];
+    for (names, k) in table.iter() {
+        if names.contains(&v) {
+            return Ok(*k);
+        }
+    }
+    let hits: Vec<TimeKind> =
+        table.iter().filter(|(n, _)| !v.is_empty() && n.iter().any(|x| x.starts_with(v))).map(|x| x.1).collect();
+    if hits.len() == 1 {
+        return Ok(hits[0]);
+    }
+    let kind = if hits.is_empty() { "invalid" } else { "ambiguous" };
+    let mut msg = format!("{} argument {} for {}\nValid arguments are:", kind, quote_locale(v), quote_locale("--time"));
+    for (names, _) in table.iter() {
+        let q: Vec<String> = names.iter().map(|n| quote_locale(n)).collect();
+        msg.push_str(&format!("\n  - {}", q.join(", ")));
+    }
+    Err(UsageError::new(msg).into())
+}
+
+/// `--time-style`: full-iso, long-iso, iso or +FORMAT.
+fn style_format(style: &str) -> Result<String> {
+    let style = style.strip_prefix("posix-").unwrap_or(style);
+    if let Some(f) = style.strip_prefix('+') {
+        return Ok(f.split('\n').next().unwrap_or("").to_string());
+    }
+    Ok(match style {
+        "full-iso" => "%Y-%m-%d %H:%M:%S.%N %z".into(),
+        "long-iso" => "%Y-%m-%d %H:%M".into(),
+        "iso" => "%Y-%m-%d".into(),
+        _ => {
+            let mut msg = format!("invalid argument {} for {}\nValid arguments are:", quote_locale(style), quote_locale("time style"));
+            for v in ["full-iso", "long-iso", "iso"] {
+                msg.push_str(&format!("\n  - {}", quote_locale(v)));
+            }
+            return Err(UsageError::new(msg).into());
+        }
+    })
 }
 
 /// `-B`/`-t` sizes: a number with an optional multiplier suffix.
@@ -143,9 +203,14 @@ fn run(argv: &[String]) -> Result<i32> {
         eol: b'\n',
         hash_all: false,
         seen: HashSet::new(),
+        exclude: Vec::new(),
+        time: None,
+        zone: Zone::from_env(),
         out: stdout(),
         ok: true,
     };
+    let mut time_kind: Option<TimeKind> = None;
+    let mut time_style: Option<String> = None;
     let mut summarize = false;
     let mut total = false;
     let mut files = Vec::new();
@@ -193,9 +258,9 @@ fn run(argv: &[String]) -> Result<i32> {
             }
             Item::Opt('x', _) => {}
             Item::Opt('X', _) => return Err(Error::Unsupported("--exclude-from".into())),
-            Item::Opt(EXCLUDE, _) => return Err(Error::Unsupported("--exclude".into())),
-            Item::Opt(TIME, _) => return Err(Error::Unsupported("--time".into())),
-            Item::Opt(TIME_STYLE, _) => return Err(Error::Unsupported("--time-style".into())),
+            Item::Opt(EXCLUDE, Some(v)) => du.exclude.push(v),
+            Item::Opt(TIME, v) => time_kind = Some(time_word(v.as_deref())?),
+            Item::Opt(TIME_STYLE, Some(v)) => time_style = Some(v),
             Item::Opt(FILES0, _) => return Err(Error::Unsupported("--files0-from".into())),
             Item::Opt(HELP, _) => {
                 print!("{}", USAGE);
@@ -208,6 +273,10 @@ fn run(argv: &[String]) -> Result<i32> {
             Item::Opt(_, _) => {}
             Item::Operand(f) => files.push(f),
         }
+    }
+    if let Some(kind) = time_kind {
+        let style = time_style.or_else(|| std::env::var("TIME_STYLE").ok()).unwrap_or_else(|| "long-iso".into());
+        du.time = Some((kind, style_format(&style)?));
     }
     if summarize && du.all {
         return Err(UsageError::new("cannot both summarize and show all entries").into());
@@ -231,13 +300,15 @@ fn run(argv: &[String]) -> Result<i32> {
     }
     du.hash_all = files.len() > 1;
     let mut grand = 0u64;
+    let mut newest = Timespec::default();
     for f in &files {
-        if let Some(n) = du.walk(f, 0) {
+        if let Some((n, t)) = du.walk(f, 0) {
             grand += n;
+            newest = newest.max(t);
         }
     }
     if total {
-        du.print(grand, "total")?;
+        du.print(grand, newest, "total")?;
     }
     du.out.flush()?;
     Ok(if du.ok { 0 } else { 1 })
@@ -246,7 +317,27 @@ fn run(argv: &[String]) -> Result<i32> {
 impl Du {
     /// Usage under `path` (counted in bytes, or in inodes); None when the
     /// file itself could not be read.
-    fn walk(&mut self, path: &str, depth: usize) -> Option<u64> {
+    fn excluded(&self, path: &str) -> bool {
+        let p = path.as_bytes();
+        self.exclude.iter().any(|pat| {
+            let pat = pat.as_bytes();
+            fnmatch(pat, p, false)
+                || p.iter().enumerate().any(|(i, &c)| c == b'/' && i + 1 < p.len() && p[i + 1] != b'/' && fnmatch(pat, &p[i + 1..], false))
+        })
+    }
+
+    fn time_of(&self, st: &FileStat) -> Timespec {
+        match self.time.as_ref().map(|t| t.0) {
+            Some(TimeKind::Access) => st.atime,
+            Some(TimeKind::Change) => st.ctime,
+            _ => st.mtime,
+        }
+    }
+
+    fn walk(&mut self, path: &str, depth: usize) -> Option<(u64, Timespec)> {
+        if self.excluded(path) {
+            return Some((0, Timespec::default()));
+        }
         let follow = self.deref_all || (depth == 0 && self.deref_args);
         let st = match fsmeta::stat(path, follow) {
             Ok(s) => s,
@@ -258,8 +349,9 @@ impl Du {
             }
         };
         if !self.count_links && (self.hash_all || (!st.is_dir() && st.nlink > 1)) && !self.seen.insert((st.dev, st.ino)) {
-            return Some(0);
+            return Some((0, Timespec::default()));
         }
+        let mut newest = self.time_of(&st);
         let own = if self.inodes {
             1
         } else if self.apparent {
@@ -277,9 +369,10 @@ impl Du {
                     for n in names {
                         let child = if path.ends_with('/') { format!("{}{}", path, n) } else { format!("{}/{}", path, n) };
                         let child_is_dir = fsmeta::stat(&child, self.deref_all).map_or(false, |s| s.is_dir());
-                        let n = self.walk(&child, depth + 1).unwrap_or(0);
+                        let (n, t) = self.walk(&child, depth + 1).unwrap_or_default();
                         if !(self.separate && child_is_dir) {
                             below += n;
+                            newest = newest.max(t);
                         }
                     }
                 }
@@ -293,9 +386,9 @@ impl Du {
         }
         let shown_depth = self.max_depth.map_or(true, |m| depth <= m);
         if (st.is_dir() || self.all || depth == 0) && shown_depth {
-            let _ = self.print(size, path);
+            let _ = self.print(size, newest, path);
         }
-        Some(size)
+        Some((size, newest))
     }
 
     fn passes_threshold(&self, size: u64) -> bool {
@@ -307,7 +400,7 @@ impl Du {
         }
     }
 
-    fn print(&mut self, size: u64, name: &str) -> Result<()> {
+    fn print(&mut self, size: u64, when: Timespec, name: &str) -> Result<()> {
         if !self.passes_threshold(size) {
             return Ok(());
         }
@@ -321,6 +414,11 @@ impl Du {
         };
         self.out.write_all(text.as_bytes())?;
         self.out.write_all(b"\t")?;
+        if let Some((_, fmt)) = &self.time {
+            let t = strftime(fmt, &localtime(when, &self.zone));
+            self.out.write_all(t.as_bytes())?;
+            self.out.write_all(b"\t")?;
+        }
         self.out.write_all(name.as_bytes())?;
         self.out.write_all(&[self.eol])?;
         Ok(())

@@ -7,6 +7,7 @@ use std::io::Write;
 use wsutil::args::{self, HasArg, Item, Spec, HELP, VERSION};
 use wsutil::datetime::{localtime, strftime, Timespec, Zone};
 use wsutil::fsmeta::{self, FileStat, Names, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFSOCK};
+use wsutil::fnmatch::fnmatch;
 use wsutil::io::{stdout, Out};
 use wsutil::{quote_always, quote_locale, report, show_error, strerror, Error, Result, UsageError};
 
@@ -200,6 +201,11 @@ pub fn main(argv: &[String]) -> i32 {
         Ok(code) => code,
         Err(Error::Usage(u)) if u.0.starts_with(ARGMATCH) => {
             report(&Error::Usage(UsageError::new(&u.0[ARGMATCH.len_utf8()..])), 1)
+        }
+        // ls exits 2 on every fatal error ("serious trouble").
+        Err(Error::Fatal(m)) => {
+            show_error(&m);
+            2
         }
         Err(e) => report(&e, 2),
     }
@@ -398,7 +404,18 @@ fn parse_opts(argv: &[String]) -> Result<Option<(Opts, Vec<String>)>> {
             Item::Opt('q', _) => o.quoting = Quoting::HideControl,
             Item::Opt('Q', _) => o.quoting = Quoting::C,
             Item::Opt(QUOTING, Some(v)) => {
-                let all = ["literal", "shell", "shell-always", "shell-escape", "shell-escape-always", "c", "escape", "locale", "clocale"];
+                let all = [
+                    "literal",
+                    "shell",
+                    "shell-always",
+                    "shell-escape",
+                    "shell-escape-always",
+                    "c",
+                    "c-maybe",
+                    "escape",
+                    "locale",
+                    "clocale",
+                ];
                 o.quoting = match v.as_str() {
                     "literal" => Quoting::Literal,
                     "c" => Quoting::C,
@@ -438,18 +455,16 @@ fn parse_opts(argv: &[String]) -> Result<Option<(Opts, Vec<String>)>> {
                 o.sort_given = true;
             }
             Item::Opt(TIME, Some(v)) => {
-                if ["birth", "creation"].iter().any(|b| !v.is_empty() && b.starts_with(v.as_str())) {
-                    return Err(Error::Unsupported(format!("--time={}", v)));
-                }
-                o.time = pick(
+                let field = pick(
                     &v,
                     "--time",
                     &[
-                        (&["atime", "access", "use"], TimeField::Access),
-                        (&["ctime", "status"], TimeField::Change),
-                        (&["mtime", "modification"], TimeField::Modify),
+                        (&["atime", "access", "use"], Some(TimeField::Access)),
+                        (&["ctime", "status"], Some(TimeField::Change)),
+                        (&["birth", "creation"], None),
                     ],
                 )?;
+                o.time = field.ok_or_else(|| Error::Unsupported(format!("--time={}", v)))?;
             }
             Item::Opt(TIME_STYLE, Some(v)) => style_arg = Some(v),
             Item::Opt('T', Some(v)) => {
@@ -721,10 +736,10 @@ impl Lister {
         if self.o.hidden == Hidden::AlmostAll && (name == "." || name == "..") {
             return false;
         }
-        if self.o.ignore.iter().any(|p| fnmatch(p.as_bytes(), name.as_bytes())) {
+        if self.o.ignore.iter().any(|p| fnmatch(p.as_bytes(), name.as_bytes(), true)) {
             return false;
         }
-        if self.o.hidden == Hidden::Dots && self.o.hide.iter().any(|p| fnmatch(p.as_bytes(), name.as_bytes())) {
+        if self.o.hidden == Hidden::Dots && self.o.hide.iter().any(|p| fnmatch(p.as_bytes(), name.as_bytes(), true)) {
             return false;
         }
         true
@@ -826,7 +841,7 @@ impl Lister {
         let blocks: Vec<String> = entries.iter().map(|e| e.st.map_or("?".into(), |s| self.block_count(s.blocks()))).collect();
         let iw = inodes.iter().map(|s| s.len()).max().unwrap_or(0);
         let bw = blocks.iter().map(|s| s.len()).max().unwrap_or(0);
-        let (iw, bw) = if self.o.layout == Layout::OnePerLine || self.o.layout == Layout::Commas { (0, 0) } else { (iw, bw) };
+        let (iw, bw) = if self.o.layout == Layout::Commas { (0, 0) } else { (iw, bw) };
         (0..entries.len())
             .map(|i| {
                 let mut p = String::new();
@@ -879,7 +894,8 @@ impl Lister {
         let by_cols = self.o.layout == Layout::Columns;
         let (cols, widths) = column_layout(&lens, self.o.width, by_cols);
         let rows = (n + cols - 1) / cols;
-        let tab = self.o.tabsize;
+        // With no width limit GNU separates columns with spaces only.
+        let tab = if self.o.width == 0 { 0 } else { self.o.tabsize };
         let mut line = String::new();
         for r in 0..rows {
             line.clear();
@@ -1160,62 +1176,6 @@ fn indent(line: &mut String, mut from: usize, to: usize, tab: usize) {
     }
 }
 
-/// Shell pattern matching for `-I` and `--hide` (`*`, `?`, `[...]`),
-/// where a leading `.` must be matched explicitly, as fnmatch with
-/// FNM_PERIOD does.
-fn fnmatch(p: &[u8], s: &[u8]) -> bool {
-    if s.first() == Some(&b'.') && p.first() != Some(&b'.') {
-        return false;
-    }
-    glob(p, s)
-}
-
-fn glob(p: &[u8], s: &[u8]) -> bool {
-    match p.first() {
-        None => s.is_empty(),
-        Some(b'*') => (0..=s.len()).any(|i| glob(&p[1..], &s[i..])),
-        Some(b'?') => !s.is_empty() && glob(&p[1..], &s[1..]),
-        Some(b'[') => match (class(&p[1..], s.first().copied()), s.is_empty()) {
-            (Some((true, used)), false) => glob(&p[1 + used..], &s[1..]),
-            (Some(_), _) => false,
-            (None, _) => !s.is_empty() && s[0] == b'[' && glob(&p[1..], &s[1..]),
-        },
-        Some(b'\\') if p.len() > 1 => !s.is_empty() && s[0] == p[1] && glob(&p[2..], &s[1..]),
-        Some(&c) => !s.is_empty() && s[0] == c && glob(&p[1..], &s[1..]),
-    }
-}
-
-/// A bracket expression: (matched, bytes used including `]`), or None
-/// when it is not closed.
-fn class(p: &[u8], c: Option<u8>) -> Option<(bool, usize)> {
-    let c = c.unwrap_or(0);
-    let mut i = 0;
-    let negate = matches!(p.first(), Some(b'!') | Some(b'^'));
-    if negate {
-        i += 1;
-    }
-    let mut matched = false;
-    let mut first = true;
-    while i < p.len() {
-        if p[i] == b']' && !first {
-            return Some((matched != negate, i + 1));
-        }
-        first = false;
-        if i + 2 < p.len() && p[i + 1] == b'-' && p[i + 2] != b']' {
-            if p[i] <= c && c <= p[i + 2] {
-                matched = true;
-            }
-            i += 3;
-        } else {
-            if p[i] == c {
-                matched = true;
-            }
-            i += 1;
-        }
-    }
-    None
-}
-
 /// gnulib's filevercmp: version-aware name order (`ls -v`): "." first,
 /// then "..", then other dot names, then the rest; file suffixes
 /// (`.tar.gz`) are compared only when the rest is equal.
@@ -1336,11 +1296,4 @@ mod tests {
         assert_eq!(v, [".b", "a~", "a", "a1", "a1.tar.gz", "a1.txt", "a9", "a10"]);
     }
 
-    #[test]
-    fn patterns() {
-        assert!(fnmatch(b"*.txt", b"a.txt"));
-        assert!(!fnmatch(b"*", b".hidden"));
-        assert!(fnmatch(b"[ab]?", b"bz"));
-        assert!(!fnmatch(b"[!ab]?", b"bz"));
-    }
 }

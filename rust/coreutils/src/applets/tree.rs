@@ -4,6 +4,7 @@
 //! word (`-L 2`), and clusters like `-ad` are allowed.
 
 use std::io::Write;
+use wsutil::fnmatch::fnmatch;
 use wsutil::fsmeta::{self, FileStat};
 use wsutil::io::{stdout, Out};
 use wsutil::Error;
@@ -212,45 +213,10 @@ fn run(argv: &[String]) -> wsutil::Result<i32> {
     Ok(status)
 }
 
-/// Shell patterns for -P and -I (`*`, `?`, `[...]`, and `|` between
-/// alternatives, as tree allows).
+/// Shell patterns for -P and -I, with `|` between alternatives as tree
+/// allows.
 fn matches(pattern: &str, name: &str) -> bool {
-    pattern.split('|').any(|p| glob(p.as_bytes(), name.as_bytes()))
-}
-
-fn glob(p: &[u8], s: &[u8]) -> bool {
-    match p.first() {
-        None => s.is_empty(),
-        Some(b'*') => (0..=s.len()).any(|i| glob(&p[1..], &s[i..])),
-        Some(b'?') => !s.is_empty() && glob(&p[1..], &s[1..]),
-        Some(b'[') => {
-            let close = match p.iter().skip(2).position(|&c| c == b']') {
-                Some(k) => k + 2,
-                None => return !s.is_empty() && s[0] == b'[' && glob(&p[1..], &s[1..]),
-            };
-            if s.is_empty() {
-                return false;
-            }
-            let set = &p[1..close];
-            let (neg, set) = match set.first() {
-                Some(b'!') | Some(b'^') => (true, &set[1..]),
-                _ => (false, set),
-            };
-            let mut hit = false;
-            let mut k = 0;
-            while k < set.len() {
-                if k + 2 < set.len() && set[k + 1] == b'-' {
-                    hit |= set[k] <= s[0] && s[0] <= set[k + 2];
-                    k += 3;
-                } else {
-                    hit |= set[k] == s[0];
-                    k += 1;
-                }
-            }
-            hit != neg && glob(&p[close + 1..], &s[1..])
-        }
-        Some(&c) => !s.is_empty() && s[0] == c && glob(&p[1..], &s[1..]),
-    }
+    pattern.split('|').any(|p| fnmatch(p.as_bytes(), name.as_bytes(), false))
 }
 
 impl Tree {

@@ -13,7 +13,8 @@ const MONTHS: [&str; 12] = [
 
 #[derive(Clone, Copy, Default)]
 struct Flags {
-    /// Some('-'), Some('_') or Some('0').
+    /// Some('-'), Some('_'), Some('0') or Some('+') (zeros, and a plus
+    /// sign before a number longer than the width).
     pad: Option<char>,
     upper: bool,
     swap: bool,
@@ -36,7 +37,7 @@ pub fn strftime(fmt: &str, tm: &Tm) -> String {
         let mut f = Flags::default();
         while i < chars.len() {
             match chars[i] {
-                c @ ('-' | '_' | '0') => f.pad = Some(c),
+                c @ ('-' | '_' | '0' | '+') => f.pad = Some(c),
                 '^' => f.upper = true,
                 '#' => f.swap = true,
                 _ => break,
@@ -152,12 +153,20 @@ fn num(out: &mut String, v: i64, digits: usize, default_pad: char, f: Flags) {
     let pad = match f.pad {
         Some('-') => None,
         Some('_') => Some(' '),
-        Some('0') => Some('0'),
+        Some('0') | Some('+') => Some('0'),
         _ => Some(default_pad),
     };
     let body = v.unsigned_abs().to_string();
-    let sign = if v < 0 { "-" } else { "" };
     let width = f.width.unwrap_or(digits);
+    let sign = if v < 0 {
+        "-"
+    } else if f.pad == Some('+') && (v > if digits == 2 { 99 } else { 9999 } || width > digits) {
+        // gnulib: a plus sign when the number outgrows its usual digits
+        // or a wider field was asked for.
+        "+"
+    } else {
+        ""
+    };
     match pad {
         None => {
             out.push_str(sign);
