@@ -338,7 +338,9 @@ impl Chmod {
             lst
         };
         let mut ok = self.change(path, st.mode, st.is_dir());
-        if self.recursive && st.is_dir() && !lst.is_symlink() {
+        // A symlink named on the command line is followed, into a directory
+        // too (fts's FTS_COMFOLLOW); those met while descending are not.
+        if self.recursive && st.is_dir() {
             ok &= self.descend(path);
         }
         ok

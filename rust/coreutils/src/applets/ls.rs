@@ -605,7 +605,9 @@ impl Lister {
         let (dirs, files): (Vec<Entry>, Vec<Entry>) = files.into_iter().partition(|e| e.is_arg_dir);
         let mut print_names = n_operands > 1 || self.o.recursive;
         if !files.is_empty() {
-            self.print_listing(&files, None)?;
+            // Column widths also count the directory operands (GNU sizes
+            // them while reading the command line).
+            self.print_listing(&files, &dirs)?;
             if !dirs.is_empty() {
                 self.out.write_all(&[self.o.eol])?;
             }
@@ -715,7 +717,7 @@ impl Lister {
             self.out.write_all(text.as_bytes())?;
             self.out.write_all(&[self.o.eol])?;
         }
-        self.print_listing(&entries, Some(dir))?;
+        self.print_listing(&entries, &[])?;
         if self.o.recursive {
             let subdirs: Vec<String> = entries
                 .iter()
@@ -818,11 +820,12 @@ impl Lister {
         s
     }
 
-    fn print_listing(&mut self, entries: &[Entry], _dir: Option<&str>) -> Result<()> {
+    /// Prints `entries`; `extra` entries only widen the columns.
+    fn print_listing(&mut self, entries: &[Entry], extra: &[Entry]) -> Result<()> {
         match self.o.layout {
-            Layout::Long => self.print_long(entries),
+            Layout::Long => self.print_long(entries, extra),
             Layout::OnePerLine => {
-                let prefixes = self.prefixes(entries);
+                let prefixes = self.prefixes(entries, extra);
                 for (e, p) in entries.iter().zip(prefixes) {
                     let line = format!("{}{}", p, self.decorated(e));
                     self.out.write_all(line.as_bytes())?;
@@ -830,15 +833,16 @@ impl Lister {
                 }
                 Ok(())
             }
-            Layout::Commas => self.print_commas(entries),
-            Layout::Columns | Layout::Across => self.print_columns(entries),
+            Layout::Commas => self.print_commas(entries, extra),
+            Layout::Columns | Layout::Across => self.print_columns(entries, extra),
         }
     }
 
     /// `-i` and `-s` columns before the name in short layouts.
-    fn prefixes(&mut self, entries: &[Entry]) -> Vec<String> {
-        let inodes: Vec<String> = entries.iter().map(|e| e.st.map_or("?".into(), |s| s.ino.to_string())).collect();
-        let blocks: Vec<String> = entries.iter().map(|e| e.st.map_or("?".into(), |s| self.block_count(s.blocks()))).collect();
+    fn prefixes(&mut self, entries: &[Entry], extra: &[Entry]) -> Vec<String> {
+        let all = || entries.iter().chain(extra.iter());
+        let inodes: Vec<String> = all().map(|e| e.st.map_or("?".into(), |s| s.ino.to_string())).collect();
+        let blocks: Vec<String> = all().map(|e| e.st.map_or("?".into(), |s| self.block_count(s.blocks()))).collect();
         let iw = inodes.iter().map(|s| s.len()).max().unwrap_or(0);
         let bw = blocks.iter().map(|s| s.len()).max().unwrap_or(0);
         let (iw, bw) = if self.o.layout == Layout::Commas { (0, 0) } else { (iw, bw) };
@@ -856,8 +860,8 @@ impl Lister {
             .collect()
     }
 
-    fn print_commas(&mut self, entries: &[Entry]) -> Result<()> {
-        let prefixes = self.prefixes(entries);
+    fn print_commas(&mut self, entries: &[Entry], extra: &[Entry]) -> Result<()> {
+        let prefixes = self.prefixes(entries, extra);
         let mut pos = 0usize;
         let width = self.o.width;
         for (i, (e, p)) in entries.iter().zip(prefixes).enumerate() {
@@ -883,8 +887,8 @@ impl Lister {
         Ok(())
     }
 
-    fn print_columns(&mut self, entries: &[Entry]) -> Result<()> {
-        let prefixes = self.prefixes(entries);
+    fn print_columns(&mut self, entries: &[Entry], extra: &[Entry]) -> Result<()> {
+        let prefixes = self.prefixes(entries, extra);
         let items: Vec<String> = entries.iter().zip(prefixes).map(|(e, p)| format!("{}{}", p, self.decorated(e))).collect();
         let lens: Vec<usize> = items.iter().map(|s| display_width(s)).collect();
         let n = items.len();
@@ -923,7 +927,8 @@ impl Lister {
         Ok(())
     }
 
-    fn print_long(&mut self, entries: &[Entry]) -> Result<()> {
+    fn print_long(&mut self, shown: &[Entry], extra: &[Entry]) -> Result<()> {
+        let entries: Vec<&Entry> = shown.iter().chain(extra.iter()).collect();
         struct Row {
             inode: String,
             blocks: String,
@@ -949,7 +954,7 @@ impl Lister {
             major_w = major_w.max(a.len());
             minor_w = minor_w.max(b.len());
         }
-        for (e, dev) in entries.iter().zip(&devs) {
+        for (&e, dev) in entries.iter().zip(&devs) {
             let row = match e.st {
                 Some(st) => Row {
                     inode: st.ino.to_string(),
@@ -991,7 +996,7 @@ impl Lister {
         let sw = w(&|r| r.size.len());
         let tw = w(&|r| display_width(&r.time));
         let mut line = String::new();
-        for r in &rows {
+        for r in &rows[..shown.len()] {
             line.clear();
             if self.o.inode {
                 line.push_str(&format!("{:>w$} ", r.inode, w = iw));

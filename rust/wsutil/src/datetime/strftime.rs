@@ -77,7 +77,10 @@ pub fn strftime(fmt: &str, tm: &Tm) -> String {
 }
 
 /// Appends one conversion; false for an unknown one (copied verbatim).
-fn convert(out: &mut String, conv: char, colons: usize, f: Flags, tm: &Tm) -> bool {
+fn convert(out: &mut String, conv: char, colons: usize, flags: Flags, tm: &Tm) -> bool {
+    // `+` adds a sign only to years; elsewhere it pads with zeros.
+    let year_flags = flags;
+    let f = Flags { pad: if flags.pad == Some('+') { Some('0') } else { flags.pad }, ..flags };
     let hour12 = if tm.hour % 12 == 0 { 12 } else { tm.hour % 12 };
     match conv {
         'a' => text(out, &DAYS[tm.wday as usize][..3], f, f.upper || f.swap, false),
@@ -94,7 +97,7 @@ fn convert(out: &mut String, conv: char, colons: usize, f: Flags, tm: &Tm) -> bo
         'e' => num(out, tm.mday as i64, 2, ' ', f),
         'F' => text(out, &strftime("%Y-%m-%d", tm), f, f.upper, false),
         'g' => num(out, iso_week(tm).0.rem_euclid(100), 2, '0', f),
-        'G' => num(out, iso_week(tm).0, 4, '0', f),
+        'G' => num(out, iso_week(tm).0, 4, '0', year_flags),
         'H' => num(out, tm.hour as i64, 2, '0', f),
         'I' => num(out, hour12 as i64, 2, '0', f),
         'j' => num(out, tm.yday as i64 + 1, 3, '0', f),
@@ -119,7 +122,7 @@ fn convert(out: &mut String, conv: char, colons: usize, f: Flags, tm: &Tm) -> bo
         'w' => num(out, tm.wday as i64, 1, '0', f),
         'W' => num(out, (tm.yday as i64 + 7 - ((tm.wday as i64 + 6) % 7)) / 7, 2, '0', f),
         'y' => num(out, tm.year.rem_euclid(100), 2, '0', f),
-        'Y' => num(out, tm.year, 4, '0', f),
+        'Y' => num(out, tm.year, 4, '0', year_flags),
         'z' => zone_offset(out, tm.gmtoff, colons, f),
         'Z' => text(out, &tm.zone, f, f.upper, f.swap),
         '%' => text(out, "%", f, false, false),
