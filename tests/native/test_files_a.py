@@ -200,7 +200,7 @@ def test_stat_default_layout(sb: Sandbox) -> None:
     assert lines[2] == f"Device: 0,1\tInode: {node.ino:<11} Links: 1"
     assert lines[3] == "Access: (0644/-rw-r--r--)  Uid: ( 1000/    user)   Gid: ( 1000/     grp)"
     stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} \+0000"
-    for line, label in zip(lines[4:7], ("Access", "Modify", "Change")):
+    for line, label in zip(lines[4:7], ("Access", "Modify", "Change"), strict=True):
         assert re.fullmatch(f"{label}: {stamp}", line)
     assert lines[7] == " Birth: -"
     out, _, _ = run(sb, "stat", "-t", "f")
