@@ -69,7 +69,8 @@ class SandboxAbi:
         self._wait_started: dict[int, float] = {}
 
     def imports(self) -> dict[tuple[str, str], Callable[..., Any]]:
-        names = ("cwd_get", "spawn", "wait", "pipe", "kill", "path_stat_ext", "fd_stat_ext", "path_chmod", "umask", "fs_usage")
+        names = ("cwd_get", "spawn", "wait", "pipe", "kill", "path_stat_ext", "fd_stat_ext", "path_chmod", "umask")
+        names += ("fs_usage",)
         return {(MODULE, n): syscall(getattr(self, n)) for n in names}
 
     def cwd_get(self, buf: int, buf_len: int, len_out: int) -> int:
