@@ -86,6 +86,18 @@ pub fn weekday(days: i64) -> u32 {
     (days + 4).rem_euclid(7) as u32
 }
 
+/// Whether C's `struct tm` can hold the year of `t` in `zone` (its
+/// `tm_year` is an `int` counted from 1900); GNU says "out of range" past it.
+pub fn in_range(t: Timespec, zone: &Zone) -> bool {
+    let (off, _, _) = zone.at(t.sec);
+    let days = (t.sec as i128 + off as i128).div_euclid(86400);
+    if days.abs() > 1_000_000_000_000 {
+        return false;
+    }
+    let (year, _, _) = civil_from_days(days as i64);
+    (i32::MIN as i64..=i32::MAX as i64).contains(&(year - 1900))
+}
+
 /// Broken-down local time, as C's `struct tm` plus what GNU adds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tm {

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, Write};
 use wsutil::args::{self, HasArg, Item, Spec, HELP, LONG1, LONG2, LONG3, VERSION};
-use wsutil::datetime::{localtime, parse_datetime, parse_posix_time, strftime, PosixLayout, Timespec, Zone};
+use wsutil::datetime::{in_range, localtime, parse_datetime, parse_posix_time, strftime, PosixLayout, Timespec, Zone};
 use wsutil::io::{open_input, stdout};
 use wsutil::{quote, quote_locale, report, show_error, strerror, Error, Result, UsageError};
 
@@ -89,6 +89,32 @@ fn argmatch<'a>(value: &str, table: &'a [(&str, &str)], option: &str) -> Result<
         msg.push_str(&format!("\n  - {}", quote_locale(n)));
     }
     Err(UsageError::new(msg).into())
+}
+
+/// `@SECONDS` alone, kept even when its year is out of range, so that the
+/// complaint is GNU's "out of range" rather than "invalid date".
+fn parse_at(s: &str) -> Option<Timespec> {
+    let body = s.trim().strip_prefix('@')?.trim_start();
+    let (neg, digits) = match body.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, body.strip_prefix('+').unwrap_or(body)),
+    };
+    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let v: i64 = digits.parse().ok()?;
+    Some(Timespec::new(if neg { -v } else { v }, 0))
+}
+
+/// Formats `t`, or GNU's complaint when its year does not fit.
+fn show(out: &mut wsutil::io::Out, format: &str, t: Timespec, zone: &Zone) -> Result<bool> {
+    if !in_range(t, zone) {
+        out.flush()?;
+        show_error(&format!("time {} is out of range", quote_locale(&t.sec.to_string())));
+        return Ok(false);
+    }
+    writeln!(out, "{}", strftime(format, &localtime(t, zone)))?;
+    Ok(true)
 }
 
 fn run(argv: &[String]) -> Result<i32> {
@@ -201,13 +227,24 @@ fn run(argv: &[String]) -> Result<i32> {
         return Ok(1);
     }
     match source {
-        Source::Now => writeln!(out, "{}", strftime(&format, &localtime(now, &zone)))?,
+        Source::Now => {
+            show(&mut out, &format, now, &zone)?;
+        }
         Source::Date(s) => {
-            let t = parse_datetime(&s, now, &zone).ok_or_else(|| Error::Fatal(format!("invalid date {}", quote_locale(&s))))?;
-            writeln!(out, "{}", strftime(&format, &localtime(t, &zone)))?;
+            let t = match parse_at(&s) {
+                Some(t) => t,
+                None => parse_datetime(&s, now, &zone).ok_or_else(|| Error::Fatal(format!("invalid date {}", quote_locale(&s))))?,
+            };
+            if !show(&mut out, &format, t, &zone)? {
+                status = 1;
+            }
         }
         Source::Reference(path) => match wsutil::fsmeta::stat(&path, true) {
-            Ok(st) => writeln!(out, "{}", strftime(&format, &localtime(st.mtime, &zone)))?,
+            Ok(st) => {
+                if !show(&mut out, &format, st.mtime, &zone)? {
+                    status = 1;
+                }
+            }
             Err(e) => return Err(Error::Fatal(format!("{}: {}", quote(&path), strerror(&e)))),
         },
         Source::File(path) => {
@@ -216,8 +253,12 @@ fn run(argv: &[String]) -> Result<i32> {
             for line in reader.split(b'\n') {
                 let line = line?;
                 let text = String::from_utf8_lossy(&line);
-                match parse_datetime(&text, now, &zone) {
-                    Some(t) => writeln!(out, "{}", strftime(&format, &localtime(t, &zone)))?,
+                match parse_at(&text).or_else(|| parse_datetime(&text, now, &zone)) {
+                    Some(t) => {
+                        if !show(&mut out, &format, t, &zone)? {
+                            status = 1;
+                        }
+                    }
                     None => {
                         out.flush()?;
                         show_error(&format!("invalid date {}", quote_locale(&text)));

@@ -698,6 +698,9 @@ pub fn parse_datetime(input: &str, now: Timespec, zone: &Zone) -> Option<Timespe
         Some((y, d)) => to_year(y, d),
         None => tm.year,
     };
+    if year.abs() > 3_000_000_000 {
+        return None;
+    }
     let month = st.month.unwrap_or(tm.month as i64);
     let day = st.day.unwrap_or(tm.mday as i64);
     let (hour, min, sec, nsec) = if st.times > 0 || (st.rels && st.dates == 0 && st.days == 0) {
@@ -748,7 +751,11 @@ pub fn parse_datetime(input: &str, now: Timespec, zone: &Zone) -> Option<Timespe
     t = t.checked_add(st.rel[3].checked_mul(3600)?)?;
     t = t.checked_add(st.rel[4].checked_mul(60)?)?;
     t = t.checked_add(st.rel[5])?.checked_add(carry)?;
-    Some(Timespec::new(t, norm as u32))
+    let result = Timespec::new(t, norm as u32);
+    if !super::in_range(result, zone) {
+        return None;
+    }
+    Some(result)
 }
 
 #[cfg(test)]
