@@ -105,6 +105,9 @@ struct Du {
     eol: u8,
     hash_all: bool,
     seen: HashSet<(u64, u64)>,
+    /// Directories being walked (device, inode): with -L a symlink back up
+    /// the tree is skipped, as fts's cycle check does.
+    active: Vec<(u64, u64)>,
     exclude: Vec<String>,
     /// `--time`: which time to show, and its strftime format.
     time: Option<(TimeKind, String)>,
@@ -203,6 +206,7 @@ fn run(argv: &[String]) -> Result<i32> {
         eol: b'\n',
         hash_all: false,
         seen: HashSet::new(),
+        active: Vec::new(),
         exclude: Vec::new(),
         time: None,
         zone: Zone::from_env(),
@@ -360,7 +364,11 @@ impl Du {
             st.blocks() * 512
         };
         let mut size = own;
+        if st.is_dir() && self.active.contains(&(st.dev, st.ino)) {
+            return Some((0, Timespec::default()));
+        }
         if st.is_dir() {
+            self.active.push((st.dev, st.ino));
             let mut below = 0u64;
             match std::fs::read_dir(path) {
                 Ok(rd) => {
@@ -383,6 +391,7 @@ impl Du {
                 }
             }
             size += below;
+            self.active.pop();
         }
         let shown_depth = self.max_depth.map_or(true, |m| depth <= m);
         if (st.is_dir() || self.all || depth == 0) && shown_depth {

@@ -576,6 +576,9 @@ struct Lister {
     zone: Zone,
     now: Timespec,
     status: i32,
+    /// With -L, the directories being listed (device, inode), so a
+    /// symlink loop is reported instead of followed forever.
+    active: Vec<(u64, u64)>,
 }
 
 fn run(argv: &[String]) -> Result<i32> {
@@ -583,7 +586,7 @@ fn run(argv: &[String]) -> Result<i32> {
         Some(x) => x,
         None => return Ok(0),
     };
-    let mut l = Lister { o, out: stdout(), names: Names::new(), zone: Zone::from_env(), now: Timespec::now(), status: 0 };
+    let mut l = Lister { o, out: stdout(), names: Names::new(), zone: Zone::from_env(), now: Timespec::now(), status: 0, active: Vec::new() };
     l.main(files)?;
     l.out.flush()?;
     Ok(l.status)
@@ -665,6 +668,26 @@ impl Lister {
     }
 
     fn list_dir(&mut self, dir: &str, is_arg: bool, print_name: bool, first: &mut bool) -> Result<()> {
+        let id = fsmeta::stat(dir, true).ok().map(|s| (s.dev, s.ino));
+        if self.o.deref == Deref::Always {
+            if let Some(id) = id {
+                if self.active.contains(&id) {
+                    self.out.flush()?;
+                    show_error(&format!("{}: not listing already-listed directory", wsutil::quote(dir)));
+                    self.status = 2;
+                    return Ok(());
+                }
+                self.active.push(id);
+            }
+        }
+        let r = self.list_dir_inner(dir, is_arg, print_name, first);
+        if self.o.deref == Deref::Always && id.is_some() {
+            self.active.pop();
+        }
+        r
+    }
+
+    fn list_dir_inner(&mut self, dir: &str, is_arg: bool, print_name: bool, first: &mut bool) -> Result<()> {
         let mut names: Vec<String> = match std::fs::read_dir(dir) {
             Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect(),
             Err(err) => {

@@ -56,6 +56,9 @@ struct Tree {
     out: Out,
     dirs: u64,
     files: u64,
+    /// The directories being listed (device, inode), root first: a
+    /// followed symlink back to one of them is not followed again.
+    active: Vec<(u64, u64)>,
 }
 
 struct Node {
@@ -194,7 +197,7 @@ fn run(argv: &[String]) -> wsutil::Result<i32> {
     if roots.is_empty() {
         roots.push(".".into());
     }
-    let mut t = Tree { o, out: stdout(), dirs: 0, files: 0 };
+    let mut t = Tree { o, out: stdout(), dirs: 0, files: 0, active: Vec::new() };
     let mut status = 0;
     for r in &roots {
         if !t.root(r)? {
@@ -336,6 +339,18 @@ impl Tree {
 
     /// Prints the entries under `dir`; returns how many were shown.
     fn list(&mut self, dir: &str, depth: usize, prefix: &mut String) -> wsutil::Result<usize> {
+        let id = fsmeta::stat(dir, true).ok().map(|s| (s.dev, s.ino));
+        if let Some(id) = id {
+            self.active.push(id);
+        }
+        let r = self.list_entries(dir, depth, prefix);
+        if id.is_some() {
+            self.active.pop();
+        }
+        r
+    }
+
+    fn list_entries(&mut self, dir: &str, depth: usize, prefix: &mut String) -> wsutil::Result<usize> {
         let kids = match self.children(dir) {
             Some(k) => k,
             None => return Ok(0),
@@ -359,7 +374,7 @@ impl Tree {
                     if let (true, Some(t)) = (self.o.classify, tst) {
                         line.push_str(classify(t));
                     }
-                    if self.o.follow && n.is_dir() && self.is_ancestor(&n.path) {
+                    if self.o.follow && n.is_dir() && self.is_ancestor(tst) {
                         line.push_str("  [recursive, not followed]");
                         readable = false;
                     }
@@ -391,16 +406,8 @@ impl Tree {
     }
 
     /// A followed symlink that leads back up the tree would never end.
-    fn is_ancestor(&self, link: &str) -> bool {
-        let target = match std::fs::canonicalize(link) {
-            Ok(t) => t,
-            Err(_) => return false,
-        };
-        let here = match std::fs::canonicalize(std::path::Path::new(link).parent().unwrap_or(std::path::Path::new("."))) {
-            Ok(h) => h,
-            Err(_) => return false,
-        };
-        here.starts_with(&target)
+    fn is_ancestor(&self, target: &Option<FileStat>) -> bool {
+        target.map_or(false, |t| self.active.contains(&(t.dev, t.ino)))
     }
 }
 
