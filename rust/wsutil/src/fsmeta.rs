@@ -84,6 +84,7 @@ mod raw {
     extern "C" {
         pub fn path_filestat_get(fd: u32, flags: u32, path: *const u8, path_len: u32, buf: *mut u8) -> u32;
         pub fn fd_filestat_get(fd: u32, buf: *mut u8) -> u32;
+        pub fn fd_filestat_set_times(fd: u32, atim: u64, mtim: u64, fst_flags: u32) -> u32;
         pub fn path_filestat_set_times(
             fd: u32,
             flags: u32,
@@ -212,6 +213,13 @@ mod imp {
         check(unsafe { raw::path_filestat_set_times(fd, flags, rel.as_ptr(), rel.len() as u32, a, m, af | mf) })
     }
 
+    pub fn set_times_fd(fd: u32, atime: SetTime, mtime: SetTime) -> io::Result<()> {
+        let (a, af) = encode(atime, 1, 2);
+        let (m, mf) = encode(mtime, 4, 8);
+        // SAFETY: plain values.
+        check(unsafe { raw::fd_filestat_set_times(fd, a, m, af | mf) })
+    }
+
     fn encode(t: SetTime, set: u32, now: u32) -> (u64, u32) {
         match t {
             SetTime::Omit => (0, 0),
@@ -271,6 +279,10 @@ mod imp {
         Err(io::Error::from_raw_os_error(38))
     }
 
+    pub fn set_times_fd(_: u32, _: SetTime, _: SetTime) -> io::Result<()> {
+        Err(io::Error::from_raw_os_error(38))
+    }
+
     pub fn chmod(path: &str, mode: u32) -> io::Result<()> {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
     }
@@ -293,6 +305,11 @@ pub fn fstat(fd: u32) -> io::Result<FileStat> {
 /// `utimensat`: sets the access and modification times of `path`.
 pub fn set_times(path: &str, follow: bool, atime: SetTime, mtime: SetTime) -> io::Result<()> {
     imp::set_times(path, follow, atime, mtime)
+}
+
+/// `futimens`: sets the times of an open descriptor (`touch -`).
+pub fn set_times_fd(fd: u32, atime: SetTime, mtime: SetTime) -> io::Result<()> {
+    imp::set_times_fd(fd, atime, mtime)
 }
 
 /// `chmod`: sets the permission bits (`mode & 0o7777`), following symlinks.

@@ -158,6 +158,16 @@ fn run(argv: &[String]) -> Result<i32> {
 
 /// Touches one file; false after reporting an error.
 fn touch(path: &str, times: (SetTime, SetTime), no_create: bool, no_deref: bool) -> bool {
+    if path == "-" {
+        // GNU touches standard output itself.
+        return match fsmeta::set_times_fd(1, times.0, times.1) {
+            Ok(()) => true,
+            Err(e) => {
+                show_error(&format!("setting times of {}: {}", quote_always(path), strerror(&e)));
+                false
+            }
+        };
+    }
     let mut open_err = None;
     if !no_create && !no_deref {
         if let Err(e) = std::fs::OpenOptions::new().write(true).create(true).open(path) {
