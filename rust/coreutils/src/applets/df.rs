@@ -3,7 +3,7 @@
 //! `wasmsand.fs_usage` import); "used" is what files hold now.
 
 use std::io::Write;
-use wsutil::args::{self, HasArg, Item, Spec, HELP, LONG1, LONG2, LONG3, LONG4, LONG5, VERSION};
+use wsutil::args::{self, HasArg, Item, Spec, HELP, LONG1, LONG2, LONG3, LONG4, VERSION};
 use wsutil::fsmeta::{self, human_size};
 use wsutil::io::stdout;
 use wsutil::num::parse_size;
@@ -32,7 +32,6 @@ const SPEC: Spec = Spec {
         ("total", HasArg::No, LONG4),
         ("type", HasArg::Required, 't'),
         ("exclude-type", HasArg::Required, 'x'),
-        ("direct", HasArg::No, LONG5),
         ("help", HasArg::No, HELP),
         ("version", HasArg::No, VERSION),
     ],
@@ -140,7 +139,7 @@ fn run(argv: &[String]) -> Result<i32> {
     let mut files = Vec::new();
     for item in args::parse(&SPEC, argv)? {
         match item {
-            Item::Opt('a', _) | Item::Opt('l', _) | Item::Opt(LONG2, _) | Item::Opt(LONG3, _) => {}
+            Item::Opt('a', _) | Item::Opt('l', _) | Item::Opt('v', _) | Item::Opt(LONG2, _) | Item::Opt(LONG3, _) => {}
             Item::Opt('B', Some(v)) => {
                 let n = parse_size(&v, "kKmMGTPEZYRQ").ok().filter(|&n| n > 0).or_else(|| {
                     parse_size(&format!("1{}", v), "kKmMGTPEZYRQ").ok().filter(|_| !v.starts_with(|c: char| c.is_ascii_digit()))
@@ -159,7 +158,6 @@ fn run(argv: &[String]) -> Result<i32> {
             Item::Opt('t', Some(v)) => only_types.push(v),
             Item::Opt('x', Some(v)) => excluded.push(v),
             Item::Opt(LONG4, _) => total = true,
-            Item::Opt(LONG5, _) => return Err(Error::Unsupported("--direct".into())),
             Item::Opt(LONG1, v) => {
                 let list = v.unwrap_or_else(|| FIELDS.iter().map(|f| f.0).collect::<Vec<_>>().join(","));
                 let mut fields = output.take().unwrap_or_default();
@@ -271,12 +269,27 @@ fn run(argv: &[String]) -> Result<i32> {
 }
 
 fn row(fields: &[Field], u: &FsUsage, scale: Scale, source: &str, file: &str) -> Vec<String> {
-    let avail = u.total_bytes.saturating_sub(u.used_bytes);
-    let iavail = u.total_files.saturating_sub(u.used_files);
-    let size = |bytes: u64| match scale {
-        Scale::Human(base) => human_size(bytes, base),
-        Scale::Blocks(b) => ((bytes as u128 + b as u128 - 1) / b as u128).to_string(),
+    // Used space counts whole blocks, so used + available = size.
+    let (size, used, avail) = match scale {
+        Scale::Human(base) => {
+            let avail = u.total_bytes.saturating_sub(u.used_bytes);
+            (human_size(u.total_bytes, base), human_size(u.used_bytes, base), human_size(avail, base))
+        }
+        Scale::Blocks(b) => {
+            let total = u.total_bytes / b;
+            let used = ((u.used_bytes as u128 + b as u128 - 1) / b as u128) as u64;
+            (total.to_string(), used.to_string(), total.saturating_sub(used).to_string())
+        }
     };
+    let pct = match scale {
+        Scale::Blocks(b) => {
+            let total = u.total_bytes / b;
+            let used = ((u.used_bytes as u128 + b as u128 - 1) / b as u128) as u64;
+            percent(used, total.saturating_sub(used))
+        }
+        Scale::Human(_) => percent(u.used_bytes, u.total_bytes.saturating_sub(u.used_bytes)),
+    };
+    let iavail = u.total_files.saturating_sub(u.used_files);
     let count = |n: u64| match scale {
         Scale::Human(base) => human_size(n, base),
         Scale::Blocks(_) => n.to_string(),
@@ -287,10 +300,10 @@ fn row(fields: &[Field], u: &FsUsage, scale: Scale, source: &str, file: &str) ->
             Field::Source => source.to_string(),
             Field::FsType => FSTYPE.to_string(),
             Field::File => file.to_string(),
-            Field::Size => size(u.total_bytes),
-            Field::Used => size(u.used_bytes),
-            Field::Avail => size(avail),
-            Field::Pcent => percent(u.used_bytes, avail),
+            Field::Size => size.clone(),
+            Field::Used => used.clone(),
+            Field::Avail => avail.clone(),
+            Field::Pcent => pct.clone(),
             Field::ITotal => count(u.total_files),
             Field::IUsed => count(u.used_files),
             Field::IAvail => count(iavail),
