@@ -320,7 +320,6 @@ fn parse_opts(argv: &[String]) -> Result<Option<(Opts, Vec<String>)>> {
     let mut style_arg: Option<String> = std::env::var("TIME_STYLE").ok();
     let mut width_arg: Option<String> = None;
     let mut files = Vec::new();
-    let mut long_given = false;
     for item in args::parse(&SPEC, argv)? {
         match item {
             Item::Opt('a', _) => o.hidden = Hidden::All,
@@ -361,16 +360,13 @@ fn parse_opts(argv: &[String]) -> Result<Option<(Opts, Vec<String>)>> {
                         (&["single-column"], Layout::OnePerLine),
                     ],
                 )?;
-                long_given = o.layout == Layout::Long;
             }
             Item::Opt(FULL_TIME, _) => {
                 o.layout = Layout::Long;
-                long_given = true;
                 style_arg = Some("full-iso".into());
             }
             Item::Opt('g', _) => {
                 o.layout = Layout::Long;
-                long_given = true;
                 o.show_owner = false;
             }
             Item::Opt(GROUP_DIRS, _) => o.group_dirs_first = true,
@@ -385,19 +381,16 @@ fn parse_opts(argv: &[String]) -> Result<Option<(Opts, Vec<String>)>> {
             Item::Opt('k', _) => {}
             Item::Opt('l', _) => {
                 o.layout = Layout::Long;
-                long_given = true;
             }
             Item::Opt('L', _) => o.deref = Deref::Always,
             Item::Opt('m', _) => o.layout = Layout::Commas,
             Item::Opt('n', _) => {
                 o.layout = Layout::Long;
-                long_given = true;
                 o.numeric = true;
             }
             Item::Opt('N', _) | Item::Opt(SHOW_CTRL, _) => o.quoting = Quoting::Literal,
             Item::Opt('o', _) => {
                 o.layout = Layout::Long;
-                long_given = true;
                 o.show_group = false;
             }
             Item::Opt('p', _) => o.indicator = Indicator::Slash,
@@ -526,7 +519,6 @@ fn parse_opts(argv: &[String]) -> Result<Option<(Opts, Vec<String>)>> {
             Item::Operand(f) => files.push(f),
         }
     }
-    let _ = long_given;
     if o.eol == 0 && o.layout != Layout::Long {
         o.layout = Layout::OnePerLine;
     }
