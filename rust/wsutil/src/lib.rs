@@ -4,6 +4,9 @@
 
 pub mod args;
 pub mod cfmt;
+pub mod datetime;
+pub mod fnmatch;
+pub mod fsmeta;
 pub mod io;
 pub mod num;
 pub mod sys;
