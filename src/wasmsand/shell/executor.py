@@ -1252,7 +1252,9 @@ def _stage_runner(cmd: ast.Command) -> Callable[[Shell], Awaitable[int]]:
 
 
 def _and_or_text(node: ast.AndOr) -> str:
-    return "job"
+    from .printer import and_or_text
+
+    return and_or_text(node)
 
 
 _COMPOUND_HANDLERS: dict[type, Callable[[Shell, Any], Awaitable[int]]] = {

@@ -100,6 +100,8 @@ class Session:
         self.running = True
         self.started = time.monotonic()
         self.first_pid = self.kernel._next_pid
+        if script.strip():
+            self.state.history.append(script.rstrip("\n"))
         proc.task = _RunTask(self, self._main(script, env, cwd))
 
     async def _main(self, script: str, env: dict[str, str] | None, cwd: Directory | None) -> int:
