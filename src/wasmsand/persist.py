@@ -22,7 +22,7 @@ from .vfs.inode import DynamicDirectory, Inode
 if TYPE_CHECKING:
     from .sandbox import Sandbox
 
-__all__ = ["export_state", "import_state", "FORMAT"]
+__all__ = ["FORMAT", "export_state", "import_state"]
 
 MAGIC = b"WSBX"
 FORMAT = 1
