@@ -50,6 +50,30 @@ TREE_CASES = [
     "ln -sr a.txt dir/r && ln -s ../a.txt dir/u",
     "ln a.txt h && ln -f b.txt h",
     "ln -s a.txt s && ln -L s hl && ln -P s hp",
+    # rm
+    "mkdir -p d/e && cat a.txt > d/e/f && rm -r d",
+    "mkdir -p d/s && cat a.txt > d/s/f && mkdir -m 500 d/r && rm -r d",
+    "mkdir -p d/s && cat a.txt > d/s/f && rm -ri d < answers/yny",
+    "mkdir -m 555 d && rm -r d",
+    "rm -rf dir a.txt missing",
+    # cp: modes of new and existing files and directories
+    "mkdir -m 750 s && cat a.txt > s/f && cp -r s t",
+    "mkdir -m 750 s && cat a.txt > s/f && cp -a s t",
+    "mkdir -m 500 s && cp -r s t",
+    "mkdir -m 700 s && cp -rp s t",
+    "mkdir -p s/t && cat a.txt > s/t/f && cp -r s s",
+    "mkdir -p s/t && cat a.txt > s/t/f && cp -r s s/t",
+    "cp -r dir/.. dir",
+    "mkdir -m 711 s && mkdir t && cp -r s t",
+    "mkdir -m 711 s && mkdir -p t/s && cp -r s t",
+    "mkdir -m 711 s && mkdir -p t/s && cp -rp s t",
+    "cp -l a.txt h && cp -s a.txt s && cp -d h d",
+    "mkdir d && ln a.txt d/h1 && ln a.txt d/h2 && cp -a d d2 && cp -r d d3",
+    "mkdir -p a/b && cat a.txt > a/b/f && mkdir t && cp --parents a/b/f t",
+    "mkdir -m 700 -p a/b && cat a.txt > a/b/f && mkdir t && cp --parents -p a/b/f t",
+    "ln -s a.txt l && cp -a l l2 && cp -L l l3 && cp l l4",
+    "cp --attributes-only a.txt new",
+    "cp -f b.txt nonl",
 ]
 
 

@@ -35,7 +35,30 @@ pub struct Stat {
     pub mtime_ns: u64,
 }
 
+/// The sandbox's only user and group. WASI has no `getuid`; the sandbox
+/// runs every process as uid and gid 1000 (src/wasmsand/vfs/filesystem.py).
+pub const SANDBOX_UID: u32 = 1000;
+pub const SANDBOX_GID: u32 = 1000;
+
+/// `access(2)` bits.
+pub const R_OK: u32 = 4;
+pub const W_OK: u32 = 2;
+pub const X_OK: u32 = 1;
+
 impl Stat {
+    /// Whether the sandbox's user may read (R_OK), write (W_OK) or
+    /// execute/search (X_OK) the file, by its permission bits.
+    pub fn permits(&self, want: u32) -> bool {
+        let bits = if self.uid == SANDBOX_UID {
+            (self.mode >> 6) & 7
+        } else if self.gid == SANDBOX_GID {
+            (self.mode >> 3) & 7
+        } else {
+            self.mode & 7
+        };
+        bits & want == want
+    }
+
     pub fn is_dir(&self) -> bool {
         self.mode & S_IFMT == S_IFDIR
     }
@@ -49,6 +72,22 @@ impl Stat {
     pub fn perm(&self) -> u32 {
         self.mode & 0o7777
     }
+    /// gnulib's `file_type`: how GNU tools name the kind of a file in
+    /// messages ("regular empty file", "symbolic link", ...).
+    pub fn type_name(&self) -> &'static str {
+        match self.mode & S_IFMT {
+            S_IFREG if self.size == 0 => "regular empty file",
+            S_IFREG => "regular file",
+            S_IFDIR => "directory",
+            S_IFLNK => "symbolic link",
+            0o010000 => "fifo",
+            0o020000 => "character special file",
+            0o060000 => "block special file",
+            0o140000 => "socket",
+            _ => "weird file",
+        }
+    }
+
     /// Same device and inode: the same file under two names.
     pub fn same_file(&self, other: &Stat) -> bool {
         self.dev == other.dev && self.ino == other.ino
