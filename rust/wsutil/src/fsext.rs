@@ -422,6 +422,9 @@ pub fn unlink(path: &str) -> io::Result<()> {
 pub fn rename(from: &str, to: &str) -> io::Result<()> {
     check_name(from)?;
     check_name(to)?;
+    if matches!(last_name(from), "." | "..") || matches!(last_name(to), "." | "..") {
+        return Err(io::Error::from_raw_os_error(EBUSY_WASI));
+    }
     std::fs::rename(from, to)
 }
 

@@ -381,7 +381,7 @@ fn clone_fails(r: &mut Run, src: &str, dst: &str) -> bool {
 }
 
 /// What the operands ask for.
-enum Plan {
+pub enum Plan {
     /// Copy each source into a directory.
     Into(String, Vec<String>),
     /// Copy one source to one destination name.
@@ -390,7 +390,7 @@ enum Plan {
 
 /// Sorts out the operands as GNU does: -t, -T, or a last operand that is
 /// (or, with several sources, must be) a directory.
-fn plan_operands(files: &[String], target: Option<String>, no_target: bool, parents: bool) -> Result<Plan> {
+pub fn plan_operands(files: &[String], target: Option<String>, no_target: bool, parents: bool) -> Result<Plan> {
     if let Some(t) = target {
         if no_target {
             return Err(Error::Fatal(
@@ -550,7 +550,7 @@ fn same_entry(a: &str, b: &str) -> bool {
         }
 }
 
-fn perm_string(mode: u32) -> String {
+pub fn perm_string(mode: u32) -> String {
     let mut s = String::new();
     for (bit, c) in [
         (0o400, 'r'),
