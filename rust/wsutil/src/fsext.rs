@@ -433,3 +433,22 @@ pub fn readlink(path: &str) -> io::Result<String> {
     check_name(path)?;
     std::fs::read_link(path).map(|p| p.to_string_lossy().into_owned())
 }
+
+/// `open(path, O_RDONLY)`.
+pub fn open_read(path: &str) -> io::Result<std::fs::File> {
+    check_name(path)?;
+    std::fs::File::open(path)
+}
+
+/// `open(path, O_WRONLY | O_CREAT | O_EXCL)`: a new file, with the
+/// umask's default mode.
+pub fn create_new(path: &str) -> io::Result<std::fs::File> {
+    check_name(path)?;
+    std::fs::OpenOptions::new().write(true).create_new(true).open(path)
+}
+
+/// `open(path, O_WRONLY [| O_TRUNC])` of an existing file.
+pub fn open_write(path: &str, truncate: bool) -> io::Result<std::fs::File> {
+    check_name(path)?;
+    std::fs::OpenOptions::new().write(true).truncate(truncate).open(path)
+}

@@ -5,7 +5,6 @@
 //! user). `install` and `mv` use the file copying here.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use wsutil::args::{self, HasArg, Item, Spec, HELP, LONG1, LONG2, LONG3, LONG4, LONG5, LONG6, LONG7, LONG8, VERSION};
 use wsutil::fsext::{self, Stat, W_OK};
@@ -845,15 +844,15 @@ fn make_symlink(r: &mut Run, src: &str, dst: &str, exists: bool) -> Result<bool>
 
 fn copy_regular(r: &mut Run, src: &str, dst: &str, src_st: &Stat, new: bool) -> Result<bool> {
     let o = r.o;
-    let mut input = match File::open(src) {
+    let mut input = match fsext::open_read(src) {
         Ok(f) => f,
         Err(e) => return Ok(r.error(format!("cannot open {} for reading: {}", quote_always(src), strerror(&e)))),
     };
     let mut created = new;
     let opened = if new {
-        OpenOptions::new().write(true).create_new(true).open(dst)
+        fsext::create_new(dst)
     } else {
-        let first = OpenOptions::new().write(true).truncate(!o.attributes_only).open(dst);
+        let first = fsext::open_write(dst, !o.attributes_only);
         match first {
             Err(_) if o.force => {
                 if let Err(e) = fsext::unlink(dst) {
@@ -862,7 +861,7 @@ fn copy_regular(r: &mut Run, src: &str, dst: &str, src_st: &Stat, new: bool) -> 
                     }
                 }
                 created = true;
-                OpenOptions::new().write(true).create_new(true).open(dst)
+                fsext::create_new(dst)
             }
             other => other,
         }
