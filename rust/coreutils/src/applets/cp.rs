@@ -583,6 +583,98 @@ fn may_overwrite(r: &mut Run, dst: &str, dst_st: &Stat) -> Result<bool> {
     Ok(prompt::ask(&q))
 }
 
+/// What to do about an existing destination.
+enum Existing {
+    /// Stop here with this result (skipped, refused or failed).
+    Done(bool),
+    /// Go on; the destination is still there (true) or was removed.
+    Proceed(bool),
+}
+
+/// Checks a command-line source against the others (GNU warns about the
+/// same file twice) and any source directory against the first directory
+/// this source made (copying a directory into itself).
+fn check_source(r: &mut Run, src: &str, src_st: &Stat, dst: &str, command_line: bool, into_dir: bool) -> Option<bool> {
+    if command_line && into_dir {
+        let key = (src_st.dev, src_st.ino, wsutil::pathname::base_name(src).to_string());
+        if !r.seen.insert(key) {
+            let kind = if src_st.is_dir() { "directory" } else { "file" };
+            let _ = r.out.flush();
+            show_error(&format!("warning: source {} {} specified more than once", kind, quote_always(src)));
+            return Some(true);
+        }
+    }
+    let (dev, ino, earlier) = r.first_made.clone()?;
+    if !src_st.is_dir() || (dev, ino) != (src_st.dev, src_st.ino) {
+        return None;
+    }
+    if same_entry(src, &earlier) {
+        r.into_self = true;
+        let (a, b) = (quote_always(&r.top_src), quote_always(&r.top_dst));
+        return Some(r.error(format!("cannot copy a directory, {}, into itself, {}", a, b)));
+    }
+    let deref = r.o.deref;
+    if deref == Deref::Never || (deref == Deref::CommandLine && !command_line) {
+        let msg = format!("will not create hard link {} to directory {}", quote_always(dst), quote_always(&earlier));
+        return Some(r.error(msg));
+    }
+    None
+}
+
+/// GNU's rules for a destination that exists: same file, -n, -u, -i,
+/// directory versus non-directory, and removing it first when a new
+/// file must take its place.
+fn check_existing(r: &mut Run, src: &str, src_st: &Stat, dst: &str, dst_st: &Stat) -> Result<Existing> {
+    let o = r.o;
+    match same_file(o, src, src_st, dst, dst_st) {
+        Some(true) => {
+            let msg = format!("{} and {} are the same file", quote_always(src), quote_always(dst));
+            return Ok(Existing::Done(r.error(msg)));
+        }
+        Some(false) => return Ok(Existing::Done(true)),
+        None => {}
+    }
+    if !src_st.is_dir() {
+        if o.clobber == Clobber::No {
+            return Ok(Existing::Done(true));
+        }
+        if o.update {
+            let target = if dst_st.is_symlink() { fsext::stat(dst, true).unwrap_or(*dst_st) } else { *dst_st };
+            if target.mtime_ns >= src_st.mtime_ns {
+                return Ok(Existing::Done(true));
+            }
+        }
+        if o.clobber == Clobber::Ask && !may_overwrite(r, dst, dst_st)? {
+            return Ok(Existing::Done(true));
+        }
+    }
+    if dst_st.is_dir() && !src_st.is_dir() {
+        let msg = format!("cannot overwrite directory {} with non-directory", quote_always(dst));
+        return Ok(Existing::Done(r.error(msg)));
+    }
+    if src_st.is_dir() && !dst_st.is_dir() {
+        let msg =
+            format!("cannot overwrite non-directory {} with directory {}", quote_always(dst), quote_always(src));
+        return Ok(Existing::Done(r.error(msg)));
+    }
+    let unlink_first = !dst_st.is_dir()
+        && (o.remove_destination
+            || (o.preserve_links && dst_st.nlink > 1)
+            || (o.deref == Deref::Never && !src_st.is_file() && !o.hard_link && !o.symbolic_link));
+    if !unlink_first {
+        return Ok(Existing::Proceed(true));
+    }
+    if let Err(e) = fsext::unlink(dst) {
+        if errno(&e) != ENOENT {
+            return Ok(Existing::Done(r.error(format!("cannot remove {}: {}", quote_always(dst), strerror(&e)))));
+        }
+    }
+    if o.verbose {
+        writeln!(r.out, "removed {}", quote_always(dst))?;
+    }
+    Ok(Existing::Proceed(false))
+}
+
 /// Copies `src` to `dst` (GNU's `copy_internal`). `into_dir`: the
 /// destination name was made inside a target directory.
 fn copy(r: &mut Run, src: &str, dst: &str, command_line: bool, into_dir: bool) -> Result<bool> {
@@ -594,106 +686,36 @@ fn copy(r: &mut Run, src: &str, dst: &str, command_line: bool, into_dir: bool) -
     if src_st.is_dir() && !o.recursive {
         return Ok(r.error(format!("-r not specified; omitting directory {}", quote_always(src))));
     }
-    if command_line && into_dir {
-        let key = (src_st.dev, src_st.ino, wsutil::pathname::base_name(src).to_string());
-        if !r.seen.insert(key) {
-            let kind = if src_st.is_dir() { "directory" } else { "file" };
-            let _ = r.out.flush();
-            show_error(&format!("warning: source {} {} specified more than once", kind, quote_always(src)));
-            return Ok(true);
-        }
+    if let Some(done) = check_source(r, src, &src_st, dst, command_line, into_dir) {
+        return Ok(done);
     }
-    if let Some((dev, ino, earlier)) = r.first_made.clone() {
-        if src_st.is_dir() && (dev, ino) == (src_st.dev, src_st.ino) {
-            if same_entry(src, &earlier) {
-                r.into_self = true;
-                let (a, b) = (quote_always(&r.top_src), quote_always(&r.top_dst));
-                return Ok(r.error(format!("cannot copy a directory, {}, into itself, {}", a, b)));
-            }
-            if o.deref == Deref::Never || (o.deref == Deref::CommandLine && !command_line) {
-                let msg = format!(
-                    "will not create hard link {} to directory {}",
-                    quote_always(dst),
-                    quote_always(&earlier)
-                );
-                return Ok(r.error(msg));
-            }
-        }
-    }
-    let mut exists = match fsext::stat(dst, false) {
-        Ok(st) => Some(st),
-        Err(e) if errno(&e) == ENOENT => None,
+    let exists = match fsext::stat(dst, false) {
+        Ok(dst_st) => match check_existing(r, src, &src_st, dst, &dst_st)? {
+            Existing::Done(ok) => return Ok(ok),
+            Existing::Proceed(still) => still,
+        },
+        Err(e) if errno(&e) == ENOENT => false,
         Err(e) => return Ok(r.error(format!("cannot stat {}: {}", quote_always(dst), strerror(&e)))),
     };
-    if let Some(dst_st) = exists {
-        match same_file(o, src, &src_st, dst, &dst_st) {
-            Some(true) => {
-                return Ok(r.error(format!("{} and {} are the same file", quote_always(src), quote_always(dst))))
-            }
-            Some(false) => return Ok(true),
-            None => {}
-        }
-        if !src_st.is_dir() {
-            if o.clobber == Clobber::No {
-                return Ok(true);
-            }
-            if o.update {
-                let target = if dst_st.is_symlink() { fsext::stat(dst, true).unwrap_or(dst_st) } else { dst_st };
-                if target.mtime_ns >= src_st.mtime_ns {
-                    return Ok(true);
-                }
-            }
-            if o.clobber == Clobber::Ask && !may_overwrite(r, dst, &dst_st)? {
-                return Ok(true);
-            }
-        }
-        let dst_is_dir = dst_st.is_dir();
-        if dst_is_dir && !src_st.is_dir() {
-            return Ok(r.error(format!("cannot overwrite directory {} with non-directory", quote_always(dst))));
-        }
-        if src_st.is_dir() && !dst_is_dir {
-            let msg = format!(
-                "cannot overwrite non-directory {} with directory {}",
-                quote_always(dst),
-                quote_always(src)
-            );
-            return Ok(r.error(msg));
-        }
-        let unlink_first = !dst_is_dir
-            && (o.remove_destination
-                || (o.preserve_links && dst_st.nlink > 1)
-                || (o.deref == Deref::Never && !src_st.is_file() && !o.hard_link && !o.symbolic_link));
-        if unlink_first {
-            if let Err(e) = fsext::unlink(dst) {
-                if errno(&e) != ENOENT {
-                    return Ok(r.error(format!("cannot remove {}: {}", quote_always(dst), strerror(&e))));
-                }
-            }
-            exists = None;
-            if o.verbose {
-                writeln!(r.out, "removed {}", quote_always(dst))?;
-            }
-        }
-    }
     if src_st.is_dir() {
-        return copy_dir(r, src, dst, &src_st, exists.is_none());
+        return copy_dir(r, src, dst, &src_st, !exists);
     }
-    if exists.is_none() && dst.ends_with('/') {
+    if !exists && dst.ends_with('/') {
         return Ok(r.error(format!("cannot create regular file {}: Not a directory", quote_always(dst))));
     }
     if o.symbolic_link {
-        return make_symlink(r, src, dst, exists.is_some());
+        return make_symlink(r, src, dst, exists);
     }
     if o.hard_link {
         r.verbose(src, dst)?;
-        return make_hard_link(r, src, dst, followed, exists.is_some());
+        return make_hard_link(r, src, dst, followed, exists);
     }
     if o.preserve_links && src_st.nlink > 1 {
         if let Some(first) = r.copies.get(&(src_st.dev, src_st.ino)).cloned() {
             r.verbose(src, dst)?;
             if let Err(e) = fsext::link(&first, dst, false) {
-                let msg = format!("cannot create hard link {} to {}: {}", quote_always(dst), quote_always(&first), strerror(&e));
-                return Ok(r.error(msg));
+                let (d, f) = (quote_always(dst), quote_always(&first));
+                return Ok(r.error(format!("cannot create hard link {} to {}: {}", d, f, strerror(&e))));
             }
             return Ok(true);
         }
@@ -702,7 +724,7 @@ fn copy(r: &mut Run, src: &str, dst: &str, command_line: bool, into_dir: bool) -
         copy_symlink(r, src, dst, &src_st)?
     } else {
         r.verbose(src, dst)?;
-        copy_regular(r, src, dst, &src_st, exists.is_none())?
+        copy_regular(r, src, dst, &src_st, !exists)?
     };
     if ok && o.preserve_links && src_st.nlink > 1 {
         r.copies.insert((src_st.dev, src_st.ino), dst.to_string());
