@@ -29,6 +29,8 @@ _OPERATORS = (
 _OPS_BY_CHAR: dict[str, tuple[str, ...]] = {}
 for _op in _OPERATORS:
     _OPS_BY_CHAR[_op[0]] = (*_OPS_BY_CHAR.get(_op[0], ()), _op)
+# A run of characters that are literal in a word in command context.
+_PLAIN_RUN = re.compile(r"[^\s;&|()<>\\'\"$`]+")
 _FD_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}(?=[<>])")
 _REDIR_OPS = frozenset(("<", ">", ">>", ">|", "<>", "<&", ">&", "<<", "<<-", "<<<", "&>", "&>>"))
 _RESERVED = frozenset(
@@ -285,7 +287,14 @@ class Parser:
                 parts.append(ast.Lit("".join(buf)))
                 buf.clear()
 
+        plain = _PLAIN_RUN if stop is _META and not self.extglob else None
         while self.pos < n:
+            if plain is not None:
+                m = plain.match(src, self.pos)
+                if m is not None:
+                    buf.append(m.group())
+                    self.pos = m.end()
+                    continue
             c = src[self.pos]
             if c in "<>" and self.pos + 1 < n and src[self.pos + 1] == "(" and stop is _META:
                 flush()

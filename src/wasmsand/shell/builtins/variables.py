@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ShellError
 from ..printer import function_text
-from ..state import FLAG_TO_OPTION, SET_OPTIONS, SHOPT_OPTIONS, Var
+from ..state import FLAG_TO_OPTION, SET_OPTIONS, SHOPT_OPTIONS, Var, last_index
 
 if TYPE_CHECKING:
     from ..executor import Shell
@@ -33,7 +33,7 @@ def declare_line(name: str, var: Var) -> str:
         if "A" in var.attrs:
             body = "".join(f"[{_assoc_key(k)}]={_dq(x)} " for k, x in v.items())  # type: ignore[arg-type]
         else:
-            body = " ".join(f"[{k}]={_dq(v[k])}" for k in sorted(v))  # type: ignore[type-var,index]
+            body = " ".join(f"[{k}]={_dq(x)}" for k, x in v.items())  # type: ignore[union-attr]
         return f"declare -{flags} {name}=({body})"
     return f"declare -{flags} {name}={_dq(v)}"
 
@@ -220,7 +220,7 @@ def _set_line(name: str, var: Var) -> str:
         if var.is_assoc:
             body = "".join(f"[{k}]={_dq(x)} " for k, x in v.items())  # type: ignore[union-attr]
         else:
-            body = " ".join(f"[{k}]={_dq(v[k])}" for k in sorted(v))  # type: ignore[type-var,index]
+            body = " ".join(f"[{k}]={_dq(x)}" for k, x in v.items())  # type: ignore[union-attr]
         return f"{name}=({body})"
     return f"{name}={quote_for_reuse(v or '')}"
 
@@ -348,8 +348,7 @@ async def unset(sh: Shell, argv: list[str]) -> int:
 
                     index = evaluate_arith(key, st)
                     if index < 0:
-                        keys = sorted(var.value)  # type: ignore[type-var]
-                        index += (keys[-1] + 1) if keys else 0  # type: ignore[operator]
+                        index += last_index(var.value)  # type: ignore[arg-type]
                     var.value.pop(index, None)  # type: ignore[call-overload]
             elif key in ("0", "@", "*"):
                 st.unset(m.group(1))
