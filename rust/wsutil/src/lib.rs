@@ -2,10 +2,13 @@
 //! for messages, GNU-style error output, buffered standard output, errno
 //! texts, number and printf parsing, and the wasmsand imports.
 
+pub mod argmatch;
 pub mod args;
 pub mod cfmt;
+pub mod decimal;
 pub mod io;
 pub mod num;
+pub mod resyntax;
 pub mod sys;
 
 use std::cell::Cell;
