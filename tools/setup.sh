@@ -12,6 +12,8 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   rustc cargo libstd-rust-dev-wasm32 wasi-libc lld clang libclang-rt-dev-wasm32 binaryen
   librust-unicode-width-dev librust-regex-dev
+  # util-linux's rev and column: the host side of their differential cases
+  bsdextrautils
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
