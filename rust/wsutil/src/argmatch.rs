@@ -26,7 +26,8 @@ pub fn argmatch<T: Copy + PartialEq>(arg: &str, option: &str, choices: &[(&str, 
         Some(v) if !ambiguous => Ok(v),
         _ => {
             let what = if ambiguous { "ambiguous" } else { "invalid" };
-            let mut msg = format!("{} argument {} for {}\nValid arguments are:", what, quote_locale(arg), quote_locale(option));
+            let mut msg =
+                format!("{} argument {} for {}\nValid arguments are:", what, quote_locale(arg), quote_locale(option));
             let mut last: Option<T> = None;
             for &(w, v) in choices {
                 if last == Some(v) {

@@ -23,10 +23,7 @@ pub fn parse_u64(text: &str) -> Result<u64, Refusal> {
     }
     let mut value: u64 = 0;
     for b in s.bytes() {
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add((b - b'0') as u64))
-            .ok_or(Refusal::Overflow)?;
+        value = value.checked_mul(10).and_then(|v| v.checked_add((b - b'0') as u64)).ok_or(Refusal::Overflow)?;
     }
     Ok(value)
 }

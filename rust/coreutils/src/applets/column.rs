@@ -236,7 +236,8 @@ fn run(argv: &[String]) -> Result<i32> {
         }
     }
     if ctl.termwidth == usize::MAX {
-        ctl.termwidth = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok()).filter(|&w| w > 0).unwrap_or(80);
+        ctl.termwidth =
+            std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok()).filter(|&w| w > 0).unwrap_or(80);
     }
     if ctl.mode != Mode::Table
         && (ctl.order.is_some()
@@ -690,7 +691,14 @@ fn spaces(out: &mut Out, n: usize) -> std::io::Result<()> {
     Ok(())
 }
 
-fn print_row(cols: &[Column], visible: &[usize], row: &[String], header: bool, sep: &str, out: &mut Out) -> std::io::Result<()> {
+fn print_row(
+    cols: &[Column],
+    visible: &[usize],
+    row: &[String],
+    header: bool,
+    sep: &str,
+    out: &mut Out,
+) -> std::io::Result<()> {
     for (i, &c) in visible.iter().enumerate() {
         let is_last = i + 1 == visible.len();
         let mut data = if header { cols[c].name.as_deref().unwrap_or("") } else { cell(row, c) };

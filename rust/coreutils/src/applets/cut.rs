@@ -268,10 +268,9 @@ fn run(argv: &[String]) -> Result<i32> {
         return Err(UsageError::new("an input delimiter may be specified only when operating on fields").into());
     }
     if only_delimited && mode != Mode::Fields {
-        return Err(UsageError::new(
-            "suppressing non-delimited lines makes sense\n\tonly when operating on fields",
-        )
-        .into());
+        return Err(
+            UsageError::new("suppressing non-delimited lines makes sense\n\tonly when operating on fields").into()
+        );
     }
     let ranges = Ranges::parse(&list, mode == Mode::Bytes, complement)?;
     let delim = delim.unwrap_or(b'\t');

@@ -113,8 +113,12 @@ impl TabStops {
                     Some(n) if !overflowed => value = Some(n),
                     _ => {
                         let run_start = stops[..start].rfind(|ch: char| !ch.is_ascii_digit()).map_or(0, |p| p + 1);
-                        let run_len = stops[run_start..].find(|ch: char| !ch.is_ascii_digit()).unwrap_or(stops.len() - run_start);
-                        errors.push(format!("tab stop is too large {}", quote_locale(&stops[run_start..run_start + run_len])));
+                        let run_len =
+                            stops[run_start..].find(|ch: char| !ch.is_ascii_digit()).unwrap_or(stops.len() - run_start);
+                        errors.push(format!(
+                            "tab stop is too large {}",
+                            quote_locale(&stops[run_start..run_start + run_len])
+                        ));
                         overflowed = true;
                         value = Some(v);
                         i = run_start + run_len;

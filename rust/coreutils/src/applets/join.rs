@@ -271,7 +271,12 @@ fn run(argv: &[String]) -> Result<i32> {
     let mut sides = Vec::new();
     for name in &files {
         let input = open_input(name).map_err(|e| Error::Fatal(format!("{}: {}", quote(name), strerror(&e))))?;
-        sides.push(Side { reader: BufReader::with_capacity(64 * 1024, input), name: name.clone(), line_no: 0, prev: None });
+        sides.push(Side {
+            reader: BufReader::with_capacity(64 * 1024, input),
+            name: name.clone(),
+            line_no: 0,
+            prev: None,
+        });
     }
     if files[0] == "-" && files[1] == "-" {
         return Err(Error::Fatal("both files cannot be standard input: No such file or directory".into()));

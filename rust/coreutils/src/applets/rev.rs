@@ -16,11 +16,8 @@ use wsutil::{errno_text, report, strerror, Result};
 
 pub const APPLETS: &[wsutil::Applet] = &[("rev", main)];
 
-const SPEC: Spec = Spec {
-    short: "Vh",
-    long: &[("version", HasArg::No, 'V'), ("help", HasArg::No, 'h')],
-    stop_at_operand: false,
-};
+const SPEC: Spec =
+    Spec { short: "Vh", long: &[("version", HasArg::No, 'V'), ("help", HasArg::No, 'h')], stop_at_operand: false };
 
 const USAGE: &str = "
 Usage:

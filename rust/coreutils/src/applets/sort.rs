@@ -387,7 +387,15 @@ fn parse_args(argv: &[String]) -> Result<Parsed> {
     let mut keys = Vec::new();
     let mut tab: Option<u8> = None;
     let mut p = Parsed {
-        cfg: Config { keys: Vec::new(), tab: None, eol: b'\n', unique: false, stable: false, reverse: false, salt: None },
+        cfg: Config {
+            keys: Vec::new(),
+            tab: None,
+            eol: b'\n',
+            unique: false,
+            stable: false,
+            reverse: false,
+            salt: None,
+        },
         gkey: Key::new(),
         files: Vec::new(),
         check: None,
@@ -420,11 +428,7 @@ fn parse_args(argv: &[String]) -> Result<Parsed> {
             Item::Opt(CHECK, v) => {
                 let c = match v {
                     None => 'c',
-                    Some(v) => argmatch(
-                        &v,
-                        "--check",
-                        &[("quiet", 'C'), ("silent", 'C'), ("diagnose-first", 'c')],
-                    )?,
+                    Some(v) => argmatch(&v, "--check", &[("quiet", 'C'), ("silent", 'C'), ("diagnose-first", 'c')])?,
                 };
                 set_check(&mut p.check, c)?;
             }
@@ -685,7 +689,8 @@ fn read_salt(source: Option<&str>) -> Result<[u8; 16]> {
             }
         }
         None => {
-            let mut f = File::open("/dev/urandom").map_err(|e| die(format!("open failed: getrandom: {}", strerror(&e))))?;
+            let mut f =
+                File::open("/dev/urandom").map_err(|e| die(format!("open failed: getrandom: {}", strerror(&e))))?;
             f.read_exact(&mut salt).map_err(|e| die(format!("read failed: getrandom: {}", strerror(&e))))?;
         }
     }
@@ -749,7 +754,14 @@ fn merge(p: &Parsed) -> Result<i32> {
     }
     let mut heads: Vec<Option<Vec<u8>>> = Vec::new();
     for i in 0..readers.len() {
-        heads.push(if heads_from_memory { buffered[i].pop_front() } else { { let (r, name) = &mut readers[i]; next_line(r, name, cfg.eol)? } });
+        heads.push(if heads_from_memory {
+            buffered[i].pop_front()
+        } else {
+            {
+                let (r, name) = &mut readers[i];
+                next_line(r, name, cfg.eol)?
+            }
+        });
     }
     let mut out = open_output(p.output.as_deref())?;
     let mut saved: Option<Vec<u8>> = None;
@@ -772,7 +784,14 @@ fn merge(p: &Parsed) -> Result<i32> {
             None => break,
         };
         let line = heads[i].take().expect("head");
-        heads[i] = if heads_from_memory { buffered[i].pop_front() } else { { let (r, name) = &mut readers[i]; next_line(r, name, cfg.eol)? } };
+        heads[i] = if heads_from_memory {
+            buffered[i].pop_front()
+        } else {
+            {
+                let (r, name) = &mut readers[i];
+                next_line(r, name, cfg.eol)?
+            }
+        };
         if cfg.unique {
             if let Some(s) = &saved {
                 if compare(s, &line, cfg) == Ordering::Equal {
@@ -1276,7 +1295,9 @@ fn strtod(s: &[u8]) -> Option<f64> {
         f64::INFINITY
     } else if lower.starts_with(b"nan") {
         f64::NAN
-    } else if lower.starts_with(b"0x") && (at(rest, 2).is_ascii_hexdigit() || (at(rest, 2) == b'.' && at(rest, 3).is_ascii_hexdigit())) {
+    } else if lower.starts_with(b"0x")
+        && (at(rest, 2).is_ascii_hexdigit() || (at(rest, 2) == b'.' && at(rest, 3).is_ascii_hexdigit()))
+    {
         hex_float(&rest[2..])
     } else {
         let mut j = 0;

@@ -79,7 +79,8 @@ fn run(argv: &[String]) -> Result<i32> {
         if sep.is_empty() {
             return Err(Error::Fatal("separator cannot be empty".into()));
         }
-        let translated = wsutil::resyntax::translate(&sep, wsutil::resyntax::EMACS).map_err(|m| Error::Fatal(m.to_string()))?;
+        let translated =
+            wsutil::resyntax::translate(&sep, wsutil::resyntax::EMACS).map_err(|m| Error::Fatal(m.to_string()))?;
         let re = Regex::new(&translated).map_err(|_| Error::Fatal("Invalid regular expression".into()))?;
         Separator::Regex(re)
     } else if sep.is_empty() {

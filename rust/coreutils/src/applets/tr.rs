@@ -420,8 +420,14 @@ fn bracketed_repeat(s: &[u8], esc: &[bool], start: usize) -> Result<Option<(Elem
 fn parse_array(arg: &str) -> Result<SpecList> {
     let (s, esc) = unquote(arg);
     let elems = build(&s, &esc)?;
-    let mut list =
-        SpecList { elems, length: 0, indefinite: Vec::new(), has_equiv: false, has_restricted_class: false, has_class: false };
+    let mut list = SpecList {
+        elems,
+        length: 0,
+        indefinite: Vec::new(),
+        has_equiv: false,
+        has_restricted_class: false,
+        has_class: false,
+    };
     let mut length: u64 = 0;
     for (i, e) in list.elems.iter().enumerate() {
         let len = match *e {
