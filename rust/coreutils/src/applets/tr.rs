@@ -626,8 +626,8 @@ fn validate_case_classes(s1: &mut SpecList, s2: &mut SpecList, o: &Opts) -> Resu
             if c2 != Case::None {
                 w1.skip();
                 w2.skip();
-                len1 -= (if c1 == Case::Upper { n_upper } else { n_lower }) - 1;
-                len2 -= (if c2 == Case::Upper { n_upper } else { n_lower }) - 1;
+                len1 = len1.saturating_sub((if c1 == Case::Upper { n_upper } else { n_lower }) - 1);
+                len2 = len2.saturating_sub((if c2 == Case::Upper { n_upper } else { n_lower }) - 1);
             }
             new1 = w1.at_new_element();
             new2 = w2.at_new_element();
