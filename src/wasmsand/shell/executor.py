@@ -107,6 +107,13 @@ class Shell:
             return f"environment: line {line}: "
         return f"{self.name}: line {line}: "
 
+    async def usage(self, text: str) -> None:
+        """A usage line: bash prints it without the `bash: line N:` prefix."""
+        try:
+            await self.write(2, _encode(text + "\n"))
+        except VfsError:
+            pass
+
     async def error(self, message: str) -> None:
         try:
             await self.write(2, _encode(self.prefix() + message + "\n"))
@@ -330,6 +337,8 @@ class Shell:
             status = await body(self)
         except ExitShell as e:
             status = e.status
+            if not e.run_exit_trap:
+                self.state.traps.pop("EXIT", None)
         except ShellError as e:
             await self.error(e.message)
             status = e.status
@@ -899,7 +908,8 @@ class Shell:
             except VfsError:
                 self.state.hash.pop(name, None)
         path = self.state.get("PATH")
-        found = self.kernel.find_command(name, {"PATH": path if path is not None else ""}, self.state.cwd)
+        # With PATH unset, bash looks in the current directory only.
+        found = self.kernel.find_command(name, {"PATH": path if path is not None else "."}, self.state.cwd)
         if "hashall" in self.state.options:
             self.state.hash[name] = found
         return found
@@ -911,18 +921,23 @@ class Shell:
         *,
         exec_in_place: bool = False,
         prefix: list[tuple[ast.Assign, str]] | None = None,
+        env: dict[str, str] | None = None,
+        path: str | None = None,
     ) -> int:
         """Runs a program; ``prefix`` are the command's (already expanded)
-        assignments, which go to its environment only."""
+        assignments, which go to its environment only. ``env`` and ``path``
+        override the exported variables and the PATH lookup."""
         st = self.state
         name = argv[0]
-        env = st.exported()
+        if env is None:
+            env = st.exported()
         for a, text in prefix or ():
             env[a.name] = text
-        try:
-            path = self.find_command(name)
-        except VfsError as e:
-            return await self._not_found(name, e, cmd)
+        if path is None:
+            try:
+                path = self.find_command(name)
+            except VfsError as e:
+                return await self._not_found(name, e, cmd)
         try:
             overlay = await self.open_redirections(cmd.redirs)
         except _RedirectFailed as e:
@@ -963,7 +978,7 @@ class Shell:
 
     async def _not_found(self, name: str, e: VfsError, cmd: ast.SimpleCommand) -> int:
         if e.errno == Errno.ENOENT:
-            if "/" in name:
+            if "/" in name or self.state.get("PATH") is None:
                 await self.error(f"{name}: No such file or directory")
             else:
                 await self.error(f"{name}: command not found")

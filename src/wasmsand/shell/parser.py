@@ -117,7 +117,7 @@ def decode_ansi_c(body: str) -> str:
             k = j
             while k < n and k < j + 3 and body[k] in "01234567":
                 k += 1
-            out.append(chr(int(body[j:k], 8) & 0xFF))
+            out.append(_byte_char(int(body[j:k], 8)))
             i = k
         elif e == "x":
             k = i
@@ -126,7 +126,7 @@ def decode_ansi_c(body: str) -> str:
             if k == i:
                 out.append("\\x")
             else:
-                out.append(chr(int(body[i:k], 16)))
+                out.append(_byte_char(int(body[i:k], 16)))
                 i = k
         elif e in "uU":
             k = i
@@ -143,7 +143,16 @@ def decode_ansi_c(body: str) -> str:
             i += 1
         else:
             out.append("\\" + e)
-    return "".join(out)
+    text = "".join(out)
+    nul = text.find("\0")
+    return text if nul < 0 else text[:nul]  # a C string ends at NUL
+
+
+def _byte_char(value: int) -> str:
+    """A byte from \\NNN or \\xHH: above 127 it stays that byte (carried as
+    a surrogate escape), not the UTF-8 of the code point."""
+    value &= 0xFF
+    return chr(value) if value < 0x80 else chr(0xDC00 + value)
 
 
 class Parser:

@@ -58,7 +58,7 @@ async def _parse_flags(
         for c in a[1:]:
             if c not in allowed:
                 await sh.error(f"{cmd}: {a[0]}{c}: invalid option")
-                await sh.error(_usage(cmd))
+                await sh.usage(_usage(cmd))
                 return None
             (on if a[0] == "-" else off).add(c)
         i += 1
@@ -409,7 +409,7 @@ async def set_(sh: Shell, argv: list[str]) -> int:
             option = FLAG_TO_OPTION.get(c)
             if option is None:
                 await sh.error(f"set: {a[0]}{c}: invalid option")
-                await sh.error("set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]")
+                await sh.usage("set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]")
                 return 2
             _toggle(st.options, option, enable)
         i += 1
@@ -450,7 +450,7 @@ async def shopt(sh: Shell, argv: list[str]) -> int:
                 printable = True
             else:
                 await sh.error(f"shopt: -{c}: invalid option")
-                await sh.error("shopt: usage: shopt [-pqsu] [-o] [optname ...]")
+                await sh.usage("shopt: usage: shopt [-pqsu] [-o] [optname ...]")
                 return 2
         args = args[1:]
     table: tuple[str, ...] = tuple(SET_OPTIONS) if use_set else SHOPT_OPTIONS
@@ -488,7 +488,7 @@ async def shopt(sh: Shell, argv: list[str]) -> int:
 
 async def getopts(sh: Shell, argv: list[str]) -> int:
     if len(argv) < 3:
-        await sh.error("getopts: usage: getopts optstring name [arg ...]")
+        await sh.usage("getopts: usage: getopts optstring name [arg ...]")
         return 2
     optstring, name = argv[1], argv[2]
     st = sh.state
