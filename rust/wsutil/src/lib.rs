@@ -6,7 +6,9 @@ pub mod args;
 pub mod cfmt;
 pub mod io;
 pub mod num;
+pub mod printf;
 pub mod sys;
+pub mod xfloat;
 
 use std::cell::Cell;
 use std::fmt;
