@@ -6,6 +6,7 @@ pub mod args;
 pub mod cfmt;
 pub mod io;
 pub mod num;
+pub mod pathstat;
 pub mod printf;
 pub mod sys;
 pub mod xfloat;
