@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod cfmt;
+pub mod hash;
 pub mod io;
 pub mod num;
 pub mod pathstat;
