@@ -11,6 +11,7 @@ pub mod pathstat;
 pub mod printf;
 pub mod sys;
 pub mod xfloat;
+pub mod xstrtol;
 
 use std::cell::Cell;
 use std::fmt;
