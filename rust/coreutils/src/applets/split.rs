@@ -118,8 +118,9 @@ fn usage_die(msg: &str) -> Exit {
 /// out-of-range number (0 is out of range).
 fn count(arg: &str, suffixes: &str, what: &str) -> Result<u64, Exit> {
     match xstrtoumax(arg, 10, suffixes) {
-        Ok(0) | Err(XErr::Overflow) => {
-            Err(die(&format!("{}: {}: Numerical result out of range", what, quote_locale(arg))))
+        Ok(0) => Err(die(&format!("{}: {}: Numerical result out of range", what, quote_locale(arg)))),
+        Err(XErr::Overflow) => {
+            Err(die(&format!("{}: {}: Value too large for defined data type", what, quote_locale(arg))))
         }
         Ok(n) => Ok(n),
         Err(_) => Err(die(&format!("{}: {}", what, quote_locale(arg)))),
