@@ -12,6 +12,9 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   rustc cargo libstd-rust-dev-wasm32 wasi-libc lld clang libclang-rt-dev-wasm32 binaryen
   librust-unicode-width-dev librust-regex-dev
+  # Reference tools the differential tests compare with (xxd, hexdump,
+  # strings, file are not in a minimal Debian).
+  xxd bsdextrautils binutils file
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
