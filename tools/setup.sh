@@ -17,8 +17,9 @@ APT_PACKAGES=(
   chromium chromium-driver
   # The differential tests compare our tree with the real one.
   tree
-  # util-linux's rev and column: the host side of their differential cases
-  bsdextrautils
+  # Reference tools the differential tests compare with, missing from a
+  # minimal Debian: util-linux's rev, column and hexdump; xxd; strings; file.
+  xxd bsdextrautils binutils file
 )
 # npm fetches the Pyodide core (tools/build_pyodide_dist.py). An image may
 # already have a Node.js with its own npm (not Debian's package): only

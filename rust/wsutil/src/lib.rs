@@ -11,13 +11,18 @@ pub mod decimal;
 pub mod fnmatch;
 pub mod fsext;
 pub mod fsmeta;
+pub mod hash;
 pub mod io;
 pub mod modechange;
 pub mod num;
 pub mod pathname;
+pub mod pathstat;
+pub mod printf;
 pub mod prompt;
 pub mod resyntax;
 pub mod sys;
+pub mod xfloat;
+pub mod xstrtol;
 
 use std::cell::Cell;
 use std::fmt;
