@@ -6,6 +6,7 @@ pub mod args;
 pub mod cfmt;
 pub mod io;
 pub mod num;
+pub mod regex;
 pub mod sys;
 
 use std::cell::Cell;

@@ -1,0 +1,342 @@
+//! POSIX regular expressions with GNU's semantics, for grep, sed and awk.
+//!
+//! Dialects are GNU's BRE (`\(\)`, `\{m,n\}`, `\|`, `\+`, `\?`, `*` literal
+//! at the start, back-references) and ERE (`()`, `{m,n}`, `|`, `+`, `?`,
+//! back-references as a GNU extension), with bracket expressions
+//! (`[[:alpha:]]`, ranges, `[^...]`, `]` first, `[=a=]`, `[.a.]`), GNU's
+//! escapes (`\w \W \s \S \b \B \< \> \` \'`), case folding, and UTF-8
+//! characters as units (the sandbox's locale is C.UTF-8; an invalid byte
+//! matches only itself). Errors carry glibc's messages.
+//!
+//! Matching is POSIX leftmost-longest for the whole match; submatches are
+//! those of the highest-priority path (earlier alternatives, greedier
+//! repetitions first) among those that produce that whole match, which is
+//! what glibc reports: `echo abcd | grep -o 'ab\|abcd'` gives `abcd`, and
+//! `\(a*\)\(ab\)*` on `ab` gives `\1` empty and `\2` = `ab`.
+//!
+//! How it runs: a pattern without back-references is searched by a Pike
+//! VM (linear time); with them, by a memoized backtracker. Before either,
+//! a translation for the `regex` crate finds where a match can start (and,
+//! for most patterns, decides exactly whether one exists), which is what
+//! keeps `grep` fast on big files.
+//!
+//! ```
+//! use wsutil::regex::{compile, Dialect, Flags, ExecFlags};
+//! let re = compile(br"\(a*\)\(ab\)*b", Dialect::Basic, Flags::default()).unwrap();
+//! let m = re.captures_at(b"xaab", 0, ExecFlags::default()).unwrap();
+//! assert_eq!(m.get(0), Some((1, 4)));
+//! assert_eq!(m.get(1), Some((1, 3)));
+//! assert_eq!(m.get(2), None);
+//! ```
+
+pub mod ast;
+mod backtrack;
+pub mod ctype;
+mod ctype_tables;
+mod parse;
+mod pike;
+mod prog;
+mod translate;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+
+use ast::{Look, Node};
+use prog::Prog;
+
+/// Which syntax a pattern is written in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Dialect {
+    /// GNU basic regular expressions (grep, sed).
+    Basic,
+    /// GNU extended regular expressions (grep -E, sed -E, awk).
+    Extended,
+}
+
+/// Compile-time options.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Flags {
+    /// Ignore case (grep -i, sed's I flag).
+    pub icase: bool,
+    /// glibc's REG_NEWLINE (sed's M flag): `.` and `[^...]` do not match a
+    /// newline, and `^`/`$` also match just after/before one.
+    pub newline: bool,
+}
+
+/// Options for one search.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct ExecFlags {
+    /// `^` does not match at the start of the subject (REG_NOTBOL).
+    pub not_bol: bool,
+    /// `$` does not match at the end of the subject (REG_NOTEOL).
+    pub not_eol: bool,
+}
+
+/// Options for a set of patterns joined as alternatives (grep's -e/-f).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct SetOptions {
+    /// Match whole lines only (grep -x): as `^\(P1\|P2...\)$`.
+    pub whole_line: bool,
+    /// The caller checks word boundaries itself (grep -w): the fast scan
+    /// only looks for matches between non-word characters.
+    pub word_filter: bool,
+}
+
+/// The subject and flags of one search, as the matchers see them.
+pub(crate) struct Exec<'h> {
+    pub hay: &'h [u8],
+    pub not_bol: bool,
+    pub not_eol: bool,
+}
+
+/// What went wrong, with glibc's (or GNU dfa's) wording.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ErrorKind {
+    BadPattern,
+    Collate,
+    CharClass,
+    TrailingBackslash,
+    BackRef,
+    Bracket,
+    Paren,
+    Brace,
+    BadBrace,
+    Range,
+    BadRepeat,
+    TooBig,
+    RParen,
+    /// `[:space:]` written for `[[:space:]]` (GNU dfa's error, reported
+    /// only when the pattern is otherwise valid).
+    ColonClass,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Error {
+    pub kind: ErrorKind,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind) -> Self {
+        Error { kind }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.kind {
+            ErrorKind::BadPattern => "Invalid regular expression",
+            ErrorKind::Collate => "Invalid collation character",
+            ErrorKind::CharClass => "Invalid character class name",
+            ErrorKind::TrailingBackslash => "Trailing backslash",
+            ErrorKind::BackRef => "Invalid back reference",
+            ErrorKind::Bracket => "Unmatched [, [^, [:, [., or [=",
+            ErrorKind::Paren => "Unmatched ( or \\(",
+            ErrorKind::Brace => "Unmatched \\{",
+            ErrorKind::BadBrace => "Invalid content of \\{\\}",
+            ErrorKind::Range => "Invalid range end",
+            ErrorKind::BadRepeat => "Invalid preceding regular expression",
+            ErrorKind::TooBig => "Regular expression too big",
+            ErrorKind::RParen => "Unmatched ) or \\)",
+            ErrorKind::ColonClass => "character class syntax is [[:space:]], not [:space:]",
+        })
+    }
+}
+
+/// The spans of a match and its groups.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Captures {
+    slots: Vec<usize>,
+}
+
+impl Captures {
+    /// Group `i`'s span (0: the whole match); None when the group did not
+    /// take part.
+    pub fn get(&self, i: usize) -> Option<(usize, usize)> {
+        let (a, b) = (*self.slots.get(2 * i)?, *self.slots.get(2 * i + 1)?);
+        if a == pike::UNSET || b == pike::UNSET {
+            None
+        } else {
+            Some((a, b))
+        }
+    }
+
+    /// Number of groups, counting the whole match.
+    pub fn len(&self) -> usize {
+        self.slots.len() / 2
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+/// Where a match may be, in a buffer of newline-terminated lines.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Scan {
+    /// No line from the start position on matches.
+    None,
+    /// The line holding this position matches.
+    Line(usize),
+    /// The line holding this position may match: check it.
+    Maybe(usize),
+}
+
+struct Fast {
+    re: ::regex::bytes::Regex,
+    exact: bool,
+}
+
+/// A compiled pattern (or set of patterns).
+pub struct Regex {
+    prog: Prog,
+    groups: usize,
+    backrefs: bool,
+    fast: Option<Fast>,
+    warnings: Vec<String>,
+}
+
+/// Compiles one pattern.
+pub fn compile(pattern: &[u8], dialect: Dialect, flags: Flags) -> Result<Regex, Error> {
+    let parsed = parse::parse(pattern, dialect, flags)?;
+    build(parsed.node, parsed.groups, parsed.warnings, flags, false)
+}
+
+/// Compiles several patterns as alternatives of one (grep's pattern list),
+/// each keeping its own group numbers for its back-references. Errors come
+/// per pattern, with its index, so that all of them can be reported.
+pub fn compile_set(
+    patterns: &[&[u8]],
+    dialect: Dialect,
+    flags: Flags,
+    opts: SetOptions,
+) -> Result<Regex, Vec<(usize, Error)>> {
+    let mut errors = Vec::new();
+    let mut alts = Vec::new();
+    let mut warnings = Vec::new();
+    let mut groups = 0;
+    for (i, p) in patterns.iter().enumerate() {
+        match parse::parse(p, dialect, flags) {
+            Ok(mut parsed) => {
+                parsed.node.shift_groups(groups);
+                groups += parsed.groups;
+                alts.push(parsed.node);
+                warnings.append(&mut parsed.warnings);
+            }
+            Err(e) => errors.push((i, e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut node = if alts.len() == 1 { alts.pop().unwrap() } else { Node::Alt(alts) };
+    if opts.whole_line {
+        node = Node::Concat(vec![Node::Look(Look::LineStart), node, Node::Look(Look::LineEnd)]);
+    }
+    build(node, groups, warnings, flags, opts.word_filter).map_err(|e| vec![(0, e)])
+}
+
+fn build(node: Node, groups: usize, warnings: Vec<String>, flags: Flags, word_filter: bool) -> Result<Regex, Error> {
+    let prog = prog::compile(&node, groups, flags.newline, flags.icase)?;
+    let t = translate::translate(&node, word_filter);
+    let fast = ::regex::bytes::RegexBuilder::new(&t.pattern)
+        .size_limit(64 << 20)
+        .dfa_size_limit(16 << 20)
+        .build()
+        .ok()
+        .map(|re| Fast { re, exact: t.exact });
+    Ok(Regex { prog, groups, backrefs: node.has_backref(), fast, warnings })
+}
+
+impl Regex {
+    /// Warnings GNU prints for the pattern (`* at start of expression`).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Number of capturing groups.
+    pub fn groups(&self) -> usize {
+        self.groups
+    }
+
+    /// Whether the fast scan is usable on `hay`, and whether exactly.
+    fn fast_for(&self, hay: &[u8], flags: ExecFlags) -> Option<(&Fast, bool)> {
+        let fast = self.fast.as_ref()?;
+        if !self.prog.newline && memchr::memchr(b'\n', hay).is_some() {
+            return None;
+        }
+        let exact = fast.exact && !self.backrefs && !flags.not_bol && !flags.not_eol;
+        Some((fast, exact))
+    }
+
+    /// The leftmost-longest match starting at or after `start`, as a byte
+    /// span. Context before `start` counts for `^`, `\<` and the like.
+    pub fn find_at(&self, hay: &[u8], start: usize, flags: ExecFlags) -> Option<(usize, usize)> {
+        let ex = Exec { hay, not_bol: flags.not_bol, not_eol: flags.not_eol };
+        let mut from = start;
+        if let Some((fast, exact)) = self.fast_for(hay, flags) {
+            let m = fast.re.find_at(hay, start)?;
+            from = m.start();
+            if exact {
+                return pike::longest(&self.prog, &ex, from, true);
+            }
+        }
+        if self.backrefs {
+            backtrack::search(&self.prog, &ex, from, false).map(|c| (c[0], c[1]))
+        } else {
+            pike::longest(&self.prog, &ex, from, false)
+        }
+    }
+
+    /// The longest match starting exactly at `start` (its end), as glibc's
+    /// `re_match`.
+    pub fn match_at(&self, hay: &[u8], start: usize, flags: ExecFlags) -> Option<usize> {
+        let ex = Exec { hay, not_bol: flags.not_bol, not_eol: flags.not_eol };
+        if self.backrefs {
+            backtrack::search(&self.prog, &ex, start, true).map(|c| c[1])
+        } else {
+            pike::longest(&self.prog, &ex, start, true).map(|m| m.1)
+        }
+    }
+
+    /// Whether `hay` has a match at all.
+    pub fn is_match(&self, hay: &[u8], flags: ExecFlags) -> bool {
+        if let Some((fast, true)) = self.fast_for(hay, flags) {
+            return fast.re.is_match(hay);
+        }
+        self.find_at(hay, 0, flags).is_some()
+    }
+
+    /// The leftmost-longest match at or after `start` with its groups.
+    pub fn captures_at(&self, hay: &[u8], start: usize, flags: ExecFlags) -> Option<Captures> {
+        let ex = Exec { hay, not_bol: flags.not_bol, not_eol: flags.not_eol };
+        if self.backrefs {
+            let mut from = start;
+            if let Some((fast, _)) = self.fast_for(hay, flags) {
+                from = fast.re.find_at(hay, start)?.start();
+            }
+            return backtrack::search(&self.prog, &ex, from, false).map(|slots| Captures { slots });
+        }
+        let (s, e) = self.find_at(hay, start, flags)?;
+        if self.groups == 0 {
+            let mut slots = vec![pike::UNSET; self.prog.slots];
+            slots[0] = s;
+            slots[1] = e;
+            return Some(Captures { slots });
+        }
+        pike::captures(&self.prog, &ex, s, e).map(|slots| Captures { slots })
+    }
+
+    /// For a buffer of newline-terminated lines (grep's): where, from
+    /// `start` on, the first line that may match is. None when there is no
+    /// fast scan (then each line must be tried with [`Regex::find_at`]).
+    pub fn scan_lines(&self, buf: &[u8], start: usize) -> Option<Scan> {
+        let fast = self.fast.as_ref()?;
+        Some(match fast.re.find_at(buf, start) {
+            None => Scan::None,
+            Some(m) if fast.exact && !self.backrefs => Scan::Line(m.start()),
+            Some(m) => Scan::Maybe(m.start()),
+        })
+    }
+}
