@@ -53,6 +53,8 @@ pub enum Dialect {
     Basic,
     /// GNU extended regular expressions (grep -E, sed -E, awk).
     Extended,
+    /// A fixed string (grep -F): every character stands for itself.
+    Fixed,
 }
 
 /// Compile-time options.
@@ -194,6 +196,9 @@ pub struct Regex {
     groups: usize,
     backrefs: bool,
     fast: Option<Fast>,
+    /// The fast scan for lines with grep -w's filter around it (only for
+    /// [`Regex::scan_lines`]: its match can begin a character early).
+    line_filter: Option<Fast>,
     warnings: Vec<String>,
 }
 
@@ -239,14 +244,23 @@ pub fn compile_set(
 
 fn build(node: Node, groups: usize, warnings: Vec<String>, flags: Flags, word_filter: bool) -> Result<Regex, Error> {
     let prog = prog::compile(&node, groups, flags.newline, flags.icase)?;
-    let t = translate::translate(&node, word_filter);
-    let fast = ::regex::bytes::RegexBuilder::new(&t.pattern)
+    let fast = fast(&node, false);
+    let line_filter = if word_filter { fast_word(&node) } else { None };
+    Ok(Regex { prog, groups, backrefs: node.has_backref(), fast, line_filter, warnings })
+}
+
+fn fast(node: &Node, word_filter: bool) -> Option<Fast> {
+    let t = translate::translate(node, word_filter);
+    ::regex::bytes::RegexBuilder::new(&t.pattern)
         .size_limit(64 << 20)
         .dfa_size_limit(16 << 20)
         .build()
         .ok()
-        .map(|re| Fast { re, exact: t.exact });
-    Ok(Regex { prog, groups, backrefs: node.has_backref(), fast, warnings })
+        .map(|re| Fast { re, exact: t.exact })
+}
+
+fn fast_word(node: &Node) -> Option<Fast> {
+    fast(node, true)
 }
 
 impl Regex {
@@ -332,7 +346,7 @@ impl Regex {
     /// `start` on, the first line that may match is. None when there is no
     /// fast scan (then each line must be tried with [`Regex::find_at`]).
     pub fn scan_lines(&self, buf: &[u8], start: usize) -> Option<Scan> {
-        let fast = self.fast.as_ref()?;
+        let fast = self.line_filter.as_ref().or(self.fast.as_ref())?;
         Some(match fast.re.find_at(buf, start) {
             None => Scan::None,
             Some(m) if fast.exact && !self.backrefs => Scan::Line(m.start()),

@@ -55,6 +55,9 @@ pub struct Parsed {
 }
 
 pub fn parse(pat: &[u8], dialect: Dialect, flags: Flags) -> Result<Parsed, Error> {
+    if dialect == Dialect::Fixed {
+        return Ok(Parsed { node: fixed(pat, flags), groups: 0, warnings: Vec::new() });
+    }
     let mut p = Parser {
         pat,
         pos: 0,
@@ -73,6 +76,33 @@ pub fn parse(pat: &[u8], dialect: Dialect, flags: Flags) -> Result<Parsed, Error
         return Err(Error::new(ErrorKind::RParen));
     }
     Ok(Parsed { node, groups: p.groups, warnings: p.warnings })
+}
+
+/// A fixed string as a sequence of literals.
+fn fixed(pat: &[u8], flags: Flags) -> Node {
+    let p = Parser {
+        pat,
+        pos: 0,
+        ere: false,
+        flags,
+        tok: Tok::End,
+        tok_start: 0,
+        groups: 0,
+        completed: 0,
+        warnings: Vec::new(),
+    };
+    let mut items = Vec::new();
+    let mut pos = 0;
+    while pos < pat.len() {
+        let (u, len) = ctype::decode(pat, pos);
+        items.push(p.literal(u));
+        pos += len;
+    }
+    match items.len() {
+        0 => Node::Empty,
+        1 => items.pop().unwrap(),
+        _ => Node::Concat(items),
+    }
 }
 
 impl<'a> Parser<'a> {
