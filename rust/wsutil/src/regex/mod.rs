@@ -179,7 +179,8 @@ impl Captures {
 pub enum Scan {
     /// No line from the start position on matches.
     None,
-    /// The line holding this position matches.
+    /// The line holding this position matches (a position at a line's
+    /// end, its newline, belongs to that line).
     Line(usize),
     /// The line holding this position may match: check it.
     Maybe(usize),
@@ -199,6 +200,9 @@ pub struct Regex {
     /// The fast scan for lines with grep -w's filter around it (only for
     /// [`Regex::scan_lines`]: its match can begin a character early).
     line_filter: Option<Fast>,
+    /// Bytes every match contains (GNU's "must" string): lines without
+    /// them are skipped with a plain substring search.
+    must: Vec<u8>,
     warnings: Vec<String>,
 }
 
@@ -246,7 +250,11 @@ fn build(node: Node, groups: usize, warnings: Vec<String>, flags: Flags, word_fi
     let prog = prog::compile(&node, groups, flags.newline, flags.icase)?;
     let fast = fast(&node, false);
     let line_filter = if word_filter { fast_word(&node) } else { None };
-    Ok(Regex { prog, groups, backrefs: node.has_backref(), fast, line_filter, warnings })
+    // The `regex` crate finds a leading literal itself, faster; a "must"
+    // string helps when the pattern starts otherwise (`.*x`, `[a-z]+x`,
+    // the -w filter).
+    let must = if starts_with_literal(&node) && line_filter.is_none() { Vec::new() } else { must_bytes(&node) };
+    Ok(Regex { prog, groups, backrefs: node.has_backref(), fast, line_filter, must, warnings })
 }
 
 fn fast(node: &Node, word_filter: bool) -> Option<Fast> {
@@ -257,6 +265,71 @@ fn fast(node: &Node, word_filter: bool) -> Option<Fast> {
         .build()
         .ok()
         .map(|re| Fast { re, exact: t.exact })
+}
+
+fn starts_with_literal(node: &Node) -> bool {
+    match node {
+        Node::Char(_) | Node::Byte(_) => true,
+        Node::Group(inner, _) => starts_with_literal(inner),
+        Node::Repeat(inner, min, _) => *min >= 1 && starts_with_literal(inner),
+        Node::Concat(items) => items.first().map_or(false, starts_with_literal),
+        _ => false,
+    }
+}
+
+/// The longest run of literal characters that every match of `node`
+/// contains (empty when there is none worth searching for).
+fn must_bytes(node: &Node) -> Vec<u8> {
+    fn lit(node: &Node, out: &mut Vec<u8>) -> bool {
+        match node {
+            Node::Char(c) => match char::from_u32(*c) {
+                Some(ch) => {
+                    let mut b = [0u8; 4];
+                    out.extend_from_slice(ch.encode_utf8(&mut b).as_bytes());
+                    true
+                }
+                None => false,
+            },
+            Node::Byte(b) => {
+                out.push(*b);
+                true
+            }
+            _ => false,
+        }
+    }
+    match node {
+        Node::Char(_) | Node::Byte(_) => {
+            let mut v = Vec::new();
+            lit(node, &mut v);
+            v
+        }
+        Node::Group(inner, _) => must_bytes(inner),
+        Node::Repeat(inner, min, _) if *min >= 1 => must_bytes(inner),
+        Node::Concat(items) => {
+            let mut best = Vec::new();
+            let mut run = Vec::new();
+            for item in items {
+                if lit(item, &mut run) {
+                    continue;
+                }
+                if run.len() > best.len() {
+                    best = std::mem::take(&mut run);
+                }
+                run.clear();
+                if !matches!(item, Node::Look(_)) {
+                    let inner = must_bytes(item);
+                    if inner.len() > best.len() {
+                        best = inner;
+                    }
+                }
+            }
+            if run.len() > best.len() {
+                best = run;
+            }
+            best
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn fast_word(node: &Node) -> Option<Fast> {
@@ -347,10 +420,35 @@ impl Regex {
     /// fast scan (then each line must be tried with [`Regex::find_at`]).
     pub fn scan_lines(&self, buf: &[u8], start: usize) -> Option<Scan> {
         let fast = self.line_filter.as_ref().or(self.fast.as_ref())?;
-        Some(match fast.re.find_at(buf, start) {
+        if self.must.len() >= 2 && !self.must.contains(&b'\n') {
+            return Some(self.scan_must(fast, buf, start));
+        }
+        // The earliest end of any match is in the line of the leftmost
+        // match (no match spans lines), and finding it needs no reverse
+        // scan for the start.
+        Some(match fast.re.shortest_match_at(buf, start) {
             None => Scan::None,
-            Some(m) if fast.exact && !self.backrefs => Scan::Line(m.start()),
-            Some(m) => Scan::Maybe(m.start()),
+            Some(end) if fast.exact && !self.backrefs => Scan::Line(end),
+            Some(end) => Scan::Maybe(end),
         })
+    }
+
+    /// [`Regex::scan_lines`] through the lines holding the "must" bytes.
+    fn scan_must(&self, fast: &Fast, buf: &[u8], start: usize) -> Scan {
+        let finder = memchr::memmem::Finder::new(&self.must);
+        let mut q = start;
+        while q < buf.len() {
+            let pos = match finder.find(&buf[q..]) {
+                Some(i) => q + i,
+                None => return Scan::None,
+            };
+            let ls = memchr::memrchr(b'\n', &buf[q..pos]).map_or(q, |i| q + i + 1);
+            let le = memchr::memchr(b'\n', &buf[pos..]).map_or(buf.len(), |i| pos + i);
+            if fast.re.is_match(&buf[ls..le]) {
+                return if fast.exact && !self.backrefs { Scan::Line(ls) } else { Scan::Maybe(ls) };
+            }
+            q = le + 1;
+        }
+        Scan::None
     }
 }

@@ -9,7 +9,6 @@
 use std::fmt::Write;
 
 use super::ast::{CharSet, Look, Node};
-use super::ctype::{self, Class};
 
 pub struct Translation {
     pub pattern: String,
@@ -22,15 +21,10 @@ pub fn translate(node: &Node, word_filter: bool) -> Translation {
     let mut t = Translator { out: String::new(), exact: true, groups };
     if word_filter {
         // GNU's -w filter: the match must sit between non-word characters
-        // (or line ends); an invalid byte is not a word character.
-        let mut word = Class::Alnum.ranges();
-        word.push((b'_' as u32, b'_' as u32));
-        ctype::normalize(&mut word);
-        let mut not_word = String::from("(?:[^");
-        for &(a, b) in &word {
-            push_range(&mut not_word, a, b);
-        }
-        not_word.push_str("\\n]|(?-u:[\\x80-\\xFF]))");
+        // (or line ends). ASCII letters, digits and `_` are the only word
+        // characters it rules out, which keeps the scan fast; the caller
+        // checks the rest.
+        let not_word = "(?:[^0-9A-Za-z_\\n]|(?-u:[\\x80-\\xFF]))";
         t.out.push_str(&format!("(?:(?m:^)|{})(?:", not_word));
         t.node(node);
         t.out.push_str(&format!(")(?:{}|(?m:$))", not_word));
