@@ -1258,7 +1258,13 @@ impl Search {
                 if len == 0 {
                     break;
                 }
-                let shorter = self.re.match_at(&line[..s + len - 1], s, ExecFlags { not_bol: false, not_eol: true });
+                // A shorter match at the same place, within the text cut
+                // before the current end. GNU measures the cut from the
+                // search's starting point rather than the line's, so after
+                // the first -o match it cuts shorter still; kept, so that
+                // the same words are found.
+                let limit = (s + len - 1).checked_sub(start).filter(|&l| l >= s);
+                let shorter = limit.and_then(|l| self.re.match_at(&line[..l], s, ExecFlags { not_bol: false, not_eol: true }));
                 match shorter {
                     Some(e2) if e2 > s => len = e2 - s,
                     _ => break,

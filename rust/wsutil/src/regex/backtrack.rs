@@ -24,8 +24,10 @@ pub(crate) fn search(prog: &Prog, ex: &Exec, start: usize, anchored: bool) -> Op
     let mut seen: HashSet<Vec<usize>> = HashSet::new();
     let mut pos = start;
     loop {
-        if let Some(caps) = from(prog, ex, pos, &referenced, &mut seen) {
-            return Some(caps);
+        if anchored || ctype::is_boundary(ex.hay, pos) {
+            if let Some(caps) = from(prog, ex, pos, &referenced, &mut seen) {
+                return Some(caps);
+            }
         }
         if anchored || pos >= ex.hay.len() {
             return None;

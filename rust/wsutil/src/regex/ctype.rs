@@ -63,6 +63,22 @@ pub fn decode_before(hay: &[u8], pos: usize) -> Option<u32> {
     None
 }
 
+/// Whether `pos` starts a unit: not inside a valid multibyte character
+/// that began earlier. glibc starts matches only at such places.
+pub fn is_boundary(hay: &[u8], pos: usize) -> bool {
+    if pos == 0 || pos >= hay.len() || hay[pos] & 0xC0 != 0x80 {
+        return true;
+    }
+    for back in 1..=3.min(pos) {
+        let start = pos - back;
+        if hay[start] & 0xC0 != 0x80 {
+            let (_, len) = decode(hay, start);
+            return start + len <= pos;
+        }
+    }
+    true
+}
+
 /// The character at `pos`, if the bytes there form one.
 #[inline]
 pub fn char_at(hay: &[u8], pos: usize) -> Option<u32> {

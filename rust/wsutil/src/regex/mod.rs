@@ -43,6 +43,8 @@ mod tests;
 
 use std::fmt;
 
+
+
 use ast::{Look, Node};
 use prog::Prog;
 
@@ -197,6 +199,9 @@ pub struct Regex {
     groups: usize,
     backrefs: bool,
     fast: Option<Fast>,
+    /// The pattern has `^`: the `regex` crate was seen to let it match at a
+    /// search's start offset, so searches from inside a line do without it.
+    line_start: bool,
     /// The fast scan for lines with grep -w's filter around it (only for
     /// [`Regex::scan_lines`]: its match can begin a character early).
     line_filter: Option<Fast>,
@@ -254,10 +259,16 @@ fn build(node: Node, groups: usize, warnings: Vec<String>, flags: Flags, word_fi
     // string helps when the pattern starts otherwise (`.*x`, `[a-z]+x`,
     // the -w filter).
     let must = if starts_with_literal(&node) && line_filter.is_none() { Vec::new() } else { must_bytes(&node) };
-    Ok(Regex { prog, groups, backrefs: node.has_backref(), fast, line_filter, must, warnings })
+    let line_start = has_look(&node, Look::LineStart);
+    Ok(Regex { prog, groups, backrefs: node.has_backref(), fast, line_start, line_filter, must, warnings })
 }
 
 fn fast(node: &Node, word_filter: bool) -> Option<Fast> {
+    if end_before_start(node) {
+        // The `regex` crate misses `$^` (an empty line between two
+        // newlines); such patterns go without the fast scan.
+        return None;
+    }
     let t = translate::translate(node, word_filter);
     ::regex::bytes::RegexBuilder::new(&t.pattern)
         .size_limit(64 << 20)
@@ -265,6 +276,30 @@ fn fast(node: &Node, word_filter: bool) -> Option<Fast> {
         .build()
         .ok()
         .map(|re| Fast { re, exact: t.exact })
+}
+
+fn has_look(node: &Node, look: Look) -> bool {
+    match node {
+        Node::Look(l) => *l == look,
+        Node::Group(n, _) | Node::Repeat(n, _, _) => has_look(n, look),
+        Node::Concat(v) | Node::Alt(v) => v.iter().any(|n| has_look(n, look)),
+        _ => false,
+    }
+}
+
+/// Whether a `$` comes before a `^` in some sequence of the pattern.
+fn end_before_start(node: &Node) -> bool {
+    match node {
+        Node::Group(n, _) | Node::Repeat(n, _, _) => end_before_start(n),
+        Node::Alt(v) => v.iter().any(end_before_start),
+        Node::Concat(v) => {
+            v.iter().any(end_before_start)
+                || v.iter().enumerate().any(|(i, n)| {
+                    has_look(n, Look::LineEnd) && v[i + 1..].iter().any(|m| has_look(m, Look::LineStart))
+                })
+        }
+        _ => false,
+    }
 }
 
 fn starts_with_literal(node: &Node) -> bool {
@@ -348,8 +383,11 @@ impl Regex {
     }
 
     /// Whether the fast scan is usable on `hay`, and whether exactly.
-    fn fast_for(&self, hay: &[u8], flags: ExecFlags) -> Option<(&Fast, bool)> {
+    fn fast_for(&self, hay: &[u8], start: usize, flags: ExecFlags) -> Option<(&Fast, bool)> {
         let fast = self.fast.as_ref()?;
+        if start > 0 && self.line_start {
+            return None;
+        }
         if !self.prog.newline && memchr::memchr(b'\n', hay).is_some() {
             return None;
         }
@@ -362,10 +400,10 @@ impl Regex {
     pub fn find_at(&self, hay: &[u8], start: usize, flags: ExecFlags) -> Option<(usize, usize)> {
         let ex = Exec { hay, not_bol: flags.not_bol, not_eol: flags.not_eol };
         let mut from = start;
-        if let Some((fast, exact)) = self.fast_for(hay, flags) {
+        if let Some((fast, exact)) = self.fast_for(hay, start, flags) {
             let m = fast.re.find_at(hay, start)?;
             from = m.start();
-            if exact {
+            if exact && ctype::is_boundary(hay, from) {
                 return pike::longest(&self.prog, &ex, from, true);
             }
         }
@@ -389,7 +427,7 @@ impl Regex {
 
     /// Whether `hay` has a match at all.
     pub fn is_match(&self, hay: &[u8], flags: ExecFlags) -> bool {
-        if let Some((fast, true)) = self.fast_for(hay, flags) {
+        if let Some((fast, true)) = self.fast_for(hay, 0, flags) {
             return fast.re.is_match(hay);
         }
         self.find_at(hay, 0, flags).is_some()
@@ -400,7 +438,7 @@ impl Regex {
         let ex = Exec { hay, not_bol: flags.not_bol, not_eol: flags.not_eol };
         if self.backrefs {
             let mut from = start;
-            if let Some((fast, _)) = self.fast_for(hay, flags) {
+            if let Some((fast, _)) = self.fast_for(hay, start, flags) {
                 from = fast.re.find_at(hay, start)?.start();
             }
             return backtrack::search(&self.prog, &ex, from, false).map(|slots| Captures { slots });

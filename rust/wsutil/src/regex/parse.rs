@@ -44,6 +44,9 @@ pub struct Parser<'a> {
     groups: usize,
     /// Groups whose `)` has been seen: only those can be referenced.
     completed: u64,
+    /// Only zero-width tokens since the start of the branch (GNU dfa's
+    /// `laststart`): a repetition operator here has nothing to repeat.
+    laststart: bool,
     pub warnings: Vec<String>,
 }
 
@@ -67,6 +70,7 @@ pub fn parse(pat: &[u8], dialect: Dialect, flags: Flags) -> Result<Parsed, Error
         tok_start: 0,
         groups: 0,
         completed: 0,
+        laststart: true,
         warnings: Vec::new(),
     };
     p.fetch(true);
@@ -89,6 +93,7 @@ fn fixed(pat: &[u8], flags: Flags) -> Node {
         tok_start: 0,
         groups: 0,
         completed: 0,
+        laststart: true,
         warnings: Vec::new(),
     };
     let mut items = Vec::new();
@@ -189,15 +194,22 @@ impl<'a> Parser<'a> {
 
     /// branch ( `|` branch )*
     fn regexp(&mut self, nest: usize) -> Result<Node, Error> {
+        // A back-reference may only name a group closed earlier in its own
+        // alternative (or before the alternation), as in glibc.
+        let initial = self.completed;
         let mut alts = vec![self.branch(nest)?];
         while self.tok == Tok::Alt {
             self.fetch(true);
+            let accumulated = self.completed;
+            self.completed = initial;
             alts.push(self.branch(nest)?);
+            self.completed |= accumulated;
         }
         Ok(if alts.len() == 1 { alts.pop().unwrap() } else { Node::Alt(alts) })
     }
 
     fn branch(&mut self, nest: usize) -> Result<Node, Error> {
+        self.laststart = true;
         let mut items = Vec::new();
         while self.tok != Tok::Alt && self.tok != Tok::End && !(nest > 0 && self.tok == Tok::Close) {
             items.push(self.expression(nest)?);
@@ -255,7 +267,9 @@ impl<'a> Parser<'a> {
                 Node::Group(Box::new(inner), index)
             }
             Tok::Look(look) => {
-                // Nothing repeats an anchor: what follows starts anew.
+                // Nothing repeats an anchor: an operator after one is read
+                // as at the start of an expression (glibc's reading; GNU
+                // grep's dfa, when it decides alone, may differ).
                 self.fetch(false);
                 return Ok(Node::Look(look));
             }
@@ -264,7 +278,11 @@ impl<'a> Parser<'a> {
                     Tok::Dup(c) => (c as char).to_string(),
                     _ => "{...}".to_string(),
                 };
-                self.warnings.push(format!("{} at start of expression", what));
+                // GNU's dfa warns only when nothing but zero-width tokens
+                // precede in the branch.
+                if self.laststart {
+                    self.warnings.push(format!("{} at start of expression", what));
+                }
                 self.fetch(false);
                 if matches!(self.tok, Tok::Alt | Tok::End) || (nest > 0 && self.tok == Tok::Close) {
                     return Ok(Node::Empty);
@@ -280,6 +298,7 @@ impl<'a> Parser<'a> {
             Tok::Alt | Tok::End => Node::Empty,
         };
         self.fetch(false);
+        self.laststart = false;
         loop {
             match self.tok {
                 Tok::Dup(c) => {

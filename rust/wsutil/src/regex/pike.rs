@@ -166,7 +166,9 @@ pub(crate) fn longest(prog: &Prog, ex: &Exec, start: usize, anchored: bool) -> O
                     }
                 }
             }
-            add(&mut clist, &mut stack, prog, ex, 0, pos, pos, None);
+            if anchored || ctype::is_boundary(hay, pos) {
+                add(&mut clist, &mut stack, prog, ex, 0, pos, pos, None);
+            }
         }
         if clist.dense.is_empty() {
             if best.is_some() || anchored || pos >= hay.len() {

@@ -182,7 +182,7 @@ fn sets_and_scan() {
     assert_eq!(r.find_at(b"xfoo", 0, ExecFlags::default()), Some((1, 4)));
     let opts = SetOptions { whole_line: true, word_filter: false };
     let r = compile_set(&[b"a", b"ab"], B, Flags::default(), opts).unwrap();
-    assert_eq!(r.scan_lines(b"x\nab\n", 0), Some(Scan::Line(2)));
+    assert_eq!(r.scan_lines(b"x\nab\n", 0), Some(Scan::Line(4)));
     assert_eq!(r.scan_lines(b"x\nabc\n", 0), Some(Scan::None));
     let errs = compile_set(&[b"[", b"a", b"\\("], B, Flags::default(), opts).err().unwrap();
     assert_eq!(errs.iter().map(|e| e.0).collect::<Vec<_>>(), vec![0, 2]);
@@ -195,4 +195,17 @@ fn backrefs_do_not_explode() {
     assert_eq!(r.find_at(hay.as_bytes(), 0, ExecFlags::default()), None);
     let r = re("\\(a*\\)\\1$", B);
     assert_eq!(r.find_at(hay.as_bytes(), 0, ExecFlags::default()), Some((0, 200)));
+}
+
+#[test]
+fn empty_line_anchors() {
+    let r = re("$^", E);
+    assert_eq!(r.find_at(b"", 0, ExecFlags::default()), Some((0, 0)));
+    assert_eq!(r.scan_lines(b"ab\n\nx\n", 0), None);
+}
+
+#[test]
+fn search_from_inside_a_line_with_caret() {
+    let r = re("^[ab].\\|\\W", B);
+    assert_eq!(r.find_at(b"cbAa_ac b--", 8, ExecFlags::default()), Some((9, 10)));
 }
