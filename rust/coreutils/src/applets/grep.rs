@@ -1137,7 +1137,9 @@ impl Search {
 
     fn finish(&mut self, nlines: i64, nlines_first_null: i64, done0: bool, quiet0: bool) -> i64 {
         self.restore(done0, quiet0);
-        if !self.out_quiet && (self.encoding_error_output || (nlines_first_null >= 0 && nlines_first_null < nlines)) {
+        // -I drops lines with encoding errors without a word (GNU 3.5+).
+        let encoding = self.encoding_error_output && self.cfg.binary != Binary::WithoutMatch;
+        if !self.out_quiet && (encoding || (nlines_first_null >= 0 && nlines_first_null < nlines)) {
             self.flush();
             eprintln!("grep: {}: binary file matches", self.filename);
         }
@@ -1236,6 +1238,9 @@ impl Search {
     }
 
     fn line_matches(&self, line: &[u8]) -> bool {
+        if !self.cfg.words || self.cfg.lines {
+            return self.re.is_match(line, ExecFlags::default());
+        }
         self.match_in_line(line, 0).is_some()
     }
 

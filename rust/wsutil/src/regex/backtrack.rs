@@ -6,11 +6,74 @@
 //! polynomial.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::ctype::{self, Unit};
 use super::pike::{accepts, look_ok, UNSET};
 use super::prog::{Inst, Prog};
 use super::Exec;
+
+/// A small fast hash for the memo's keys (positions and counters).
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.write_u64(v as u64);
+        self.write_u64((v >> 64) as u64);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+}
+
+type FxBuild = BuildHasherDefault<Fx>;
+
+/// States already explored: packed in a u128 when at most one group is
+/// read by back-references (the usual case), else as a vector.
+enum Seen {
+    Packed(HashSet<u128, FxBuild>),
+    Wide(HashSet<Vec<usize>, FxBuild>),
+}
+
+impl Seen {
+    fn insert(&mut self, pc: u32, pos: usize, caps: &[usize], referenced: &[usize], key: &mut Vec<usize>) -> bool {
+        match self {
+            Seen::Packed(set) => {
+                let mut k = (pc as u128) << 96 | (pos as u32 as u128) << 64;
+                if let Some(&g) = referenced.first() {
+                    k |= (caps[2 * g] as u32 as u128) << 32 | caps[2 * g + 1] as u32 as u128;
+                }
+                set.insert(k)
+            }
+            Seen::Wide(set) => {
+                key.clear();
+                key.push(pc as usize);
+                key.push(pos);
+                for &g in referenced {
+                    key.push(caps[2 * g]);
+                    key.push(caps[2 * g + 1]);
+                }
+                if set.contains(key.as_slice()) {
+                    false
+                } else {
+                    set.insert(key.clone())
+                }
+            }
+        }
+    }
+}
 
 enum Frame {
     Explore(u32, usize),
@@ -19,13 +82,19 @@ enum Frame {
 
 /// The leftmost-longest match at or after `start` (only at `start` when
 /// `anchored`), as its capture slots.
-pub(crate) fn search(prog: &Prog, ex: &Exec, start: usize, anchored: bool) -> Option<Vec<usize>> {
+/// With `first`, any match will do (its end is not the longest).
+pub(crate) fn search(prog: &Prog, ex: &Exec, start: usize, anchored: bool, first: bool) -> Option<Vec<usize>> {
+    if prog.anchored_start && start > 0 {
+        return None;
+    }
+    let anchored = anchored || prog.anchored_start;
     let referenced: Vec<usize> = (1..prog.slots / 2).filter(|g| prog.backref_groups & (1u64 << (*g).min(63)) != 0).collect();
-    let mut seen: HashSet<Vec<usize>> = HashSet::new();
+    let fits = referenced.len() <= 1 && ex.hay.len() < u32::MAX as usize;
+    let mut seen = if fits { Seen::Packed(HashSet::default()) } else { Seen::Wide(HashSet::default()) };
     let mut pos = start;
     loop {
         if anchored || ctype::is_boundary(ex.hay, pos) {
-            if let Some(caps) = from(prog, ex, pos, &referenced, &mut seen) {
+            if let Some(caps) = from(prog, ex, pos, &referenced, &mut seen, first) {
                 return Some(caps);
             }
         }
@@ -36,7 +105,14 @@ pub(crate) fn search(prog: &Prog, ex: &Exec, start: usize, anchored: bool) -> Op
     }
 }
 
-fn from(prog: &Prog, ex: &Exec, start: usize, referenced: &[usize], seen: &mut HashSet<Vec<usize>>) -> Option<Vec<usize>> {
+fn from(
+    prog: &Prog,
+    ex: &Exec,
+    start: usize,
+    referenced: &[usize],
+    seen: &mut Seen,
+    first: bool,
+) -> Option<Vec<usize>> {
     let hay = ex.hay;
     let mut caps = vec![UNSET; prog.slots];
     let mut best: Option<Vec<usize>> = None;
@@ -50,14 +126,7 @@ fn from(prog: &Prog, ex: &Exec, start: usize, referenced: &[usize], seen: &mut H
             }
             Frame::Explore(pc, pos) => (pc, pos),
         };
-        key.clear();
-        key.push(pc as usize);
-        key.push(pos);
-        for &g in referenced {
-            key.push(caps[2 * g]);
-            key.push(caps[2 * g + 1]);
-        }
-        if !seen.insert(key.clone()) {
+        if !seen.insert(pc, pos, &caps, referenced, &mut key) {
             continue;
         }
         let inst = prog.insts[pc as usize];
@@ -65,6 +134,9 @@ fn from(prog: &Prog, ex: &Exec, start: usize, referenced: &[usize], seen: &mut H
             Inst::Match => {
                 if best.as_ref().map_or(true, |b| pos > b[1]) {
                     best = Some(caps.clone());
+                    if first {
+                        return best;
+                    }
                 }
             }
             Inst::Char(_) | Inst::Byte(_) | Inst::Any | Inst::Set(_) => {

@@ -404,13 +404,13 @@ impl Regex {
             let m = fast.re.find_at(hay, start)?;
             from = m.start();
             if exact && ctype::is_boundary(hay, from) {
-                return pike::longest(&self.prog, &ex, from, true);
+                return pike::longest(&self.prog, &ex, from, true, false);
             }
         }
         if self.backrefs {
-            backtrack::search(&self.prog, &ex, from, false).map(|c| (c[0], c[1]))
+            backtrack::search(&self.prog, &ex, from, false, false).map(|c| (c[0], c[1]))
         } else {
-            pike::longest(&self.prog, &ex, from, false)
+            pike::longest(&self.prog, &ex, from, false, false)
         }
     }
 
@@ -419,18 +419,28 @@ impl Regex {
     pub fn match_at(&self, hay: &[u8], start: usize, flags: ExecFlags) -> Option<usize> {
         let ex = Exec { hay, not_bol: flags.not_bol, not_eol: flags.not_eol };
         if self.backrefs {
-            backtrack::search(&self.prog, &ex, start, true).map(|c| c[1])
+            backtrack::search(&self.prog, &ex, start, true, false).map(|c| c[1])
         } else {
-            pike::longest(&self.prog, &ex, start, true).map(|m| m.1)
+            pike::longest(&self.prog, &ex, start, true, false).map(|m| m.1)
         }
     }
 
     /// Whether `hay` has a match at all.
     pub fn is_match(&self, hay: &[u8], flags: ExecFlags) -> bool {
-        if let Some((fast, true)) = self.fast_for(hay, 0, flags) {
-            return fast.re.is_match(hay);
+        let ex = Exec { hay, not_bol: flags.not_bol, not_eol: flags.not_eol };
+        let mut from = 0;
+        if let Some((fast, exact)) = self.fast_for(hay, 0, flags) {
+            match fast.re.find(hay) {
+                None => return false,
+                Some(_) if exact => return true,
+                Some(m) => from = m.start(),
+            }
         }
-        self.find_at(hay, 0, flags).is_some()
+        if self.backrefs {
+            backtrack::search(&self.prog, &ex, from, false, true).is_some()
+        } else {
+            pike::longest(&self.prog, &ex, from, false, true).is_some()
+        }
     }
 
     /// The leftmost-longest match at or after `start` with its groups.
@@ -441,7 +451,7 @@ impl Regex {
             if let Some((fast, _)) = self.fast_for(hay, start, flags) {
                 from = fast.re.find_at(hay, start)?.start();
             }
-            return backtrack::search(&self.prog, &ex, from, false).map(|slots| Captures { slots });
+            return backtrack::search(&self.prog, &ex, from, false, false).map(|slots| Captures { slots });
         }
         let (s, e) = self.find_at(hay, start, flags)?;
         if self.groups == 0 {

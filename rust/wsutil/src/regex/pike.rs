@@ -148,7 +148,12 @@ pub(crate) enum Frame {
 
 /// The leftmost-longest match starting at or after `start` (only at
 /// `start` when `anchored`), as (start, end).
-pub(crate) fn longest(prog: &Prog, ex: &Exec, start: usize, anchored: bool) -> Option<(usize, usize)> {
+/// With `first`, the first match found will do.
+pub(crate) fn longest(prog: &Prog, ex: &Exec, start: usize, anchored: bool, first: bool) -> Option<(usize, usize)> {
+    if prog.anchored_start && start > 0 {
+        return None;
+    }
+    let anchored = anchored || prog.anchored_start;
     let hay = ex.hay;
     let n = prog.insts.len();
     let mut clist = Threads::new(n, 0);
@@ -193,6 +198,9 @@ pub(crate) fn longest(prog: &Prog, ex: &Exec, start: usize, anchored: bool) -> O
                     };
                     if better {
                         best = Some((tstart, pos));
+                        if first {
+                            return best;
+                        }
                     }
                 }
                 Inst::Char(_) | Inst::Byte(_) | Inst::Any | Inst::Set(_) => {

@@ -40,6 +40,9 @@ pub struct Prog {
     pub backref_groups: u64,
     /// Bytes a match can start with (None: any, or the empty string).
     pub first_bytes: Option<Box<[bool; 256]>>,
+    /// Every match begins with `^` or `` \` ``: only the subject's start
+    /// can begin one (outside newline-sensitive mode).
+    pub anchored_start: bool,
 }
 
 pub fn compile(node: &Node, groups: usize, newline: bool, icase: bool) -> Result<Prog, Error> {
@@ -56,8 +59,10 @@ pub fn compile(node: &Node, groups: usize, newline: bool, icase: bool) -> Result
         icase,
         backref_groups: node.backref_mask(),
         first_bytes: None,
+        anchored_start: false,
     };
     prog.first_bytes = first_bytes(&prog);
+    prog.anchored_start = !newline && matches!(prog.insts[1], Inst::Look(Look::LineStart) | Inst::Look(Look::BufStart));
     Ok(prog)
 }
 
