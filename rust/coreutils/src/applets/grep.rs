@@ -600,6 +600,8 @@ struct Search {
     /// directory operand (-r with one operand).
     out_file: i32,
     errseen: bool,
+    /// Standard output's file, when it is a regular file.
+    out_id: Option<(u64, u64)>,
     /// Set once something was printed: the next context group gets a
     /// separator.
     used: bool,
@@ -693,6 +695,7 @@ impl Config {
             list,
             out_file,
             errseen: false,
+            out_id: if exit_on_match { None } else { regular_file_id(1) },
             used: false,
             filename: String::new(),
             totalcc: 0,
@@ -957,6 +960,19 @@ impl Search {
     /// Searches one input; prints its count or name as asked. Returns
     /// true when no line was selected.
     fn grep_input(&mut self, mut input: Input, size: Option<u64>) -> bool {
+        // Reading a file that grep is appending to could go on forever.
+        if !self.out_quiet && self.list == List::None && self.cfg.max_count > 1 {
+            if let (Some(out), Some(this)) = (self.out_id, regular_file_id(input_fd(&input))) {
+                if out == this {
+                    if !self.cfg.no_messages {
+                        self.flush();
+                        eprintln!("grep: {}: input file is also the output", self.filename);
+                    }
+                    self.errseen = true;
+                    return true;
+                }
+            }
+        }
         let size = match (&input, size) {
             (Input::Stdin(s), None) => s_size(s),
             (_, s) => s,
@@ -1450,6 +1466,60 @@ fn read_some(input: &mut Input, buf: &mut [u8]) -> io::Result<usize> {
 /// The size of standard input when it is a regular file (for -T widths).
 fn s_size(_s: &wsutil::io::RawFd) -> Option<u64> {
     wsutil::io::stdin_metadata().ok().filter(|m| m.is_file()).map(|m| m.len())
+}
+
+/// (device, inode) of the regular file open on descriptor `fd`, if it is
+/// one: how grep notices that an input is its own output.
+#[cfg(target_os = "wasi")]
+fn regular_file_id(fd: u32) -> Option<(u64, u64)> {
+    #[repr(C)]
+    struct Filestat {
+        dev: u64,
+        ino: u64,
+        filetype: u8,
+        nlink: u64,
+        size: u64,
+        atim: u64,
+        mtim: u64,
+        ctim: u64,
+    }
+    #[link(wasm_import_module = "wasi_snapshot_preview1")]
+    extern "C" {
+        fn fd_filestat_get(fd: u32, buf: *mut Filestat) -> u16;
+    }
+    let mut st = Filestat { dev: 0, ino: 0, filetype: 0, nlink: 0, size: 0, atim: 0, mtim: 0, ctim: 0 };
+    // SAFETY: the host writes one filestat (64 bytes, this layout).
+    let errno = unsafe { fd_filestat_get(fd, &mut st) };
+    const REGULAR_FILE: u8 = 4;
+    if errno == 0 && st.filetype == REGULAR_FILE {
+        Some((st.dev, st.ino))
+    } else {
+        None
+    }
+}
+
+#[cfg(not(target_os = "wasi"))]
+fn regular_file_id(fd: u32) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::io::FromRawFd;
+    // SAFETY: the File is never dropped, so the descriptor stays open.
+    let file = std::mem::ManuallyDrop::new(unsafe { fs::File::from_raw_fd(fd as i32) });
+    let meta = file.metadata().ok()?;
+    if meta.is_file() {
+        Some((meta.dev(), meta.ino()))
+    } else {
+        None
+    }
+}
+
+fn input_fd(input: &Input) -> u32 {
+    match input {
+        Input::Stdin(_) => 0,
+        #[cfg(target_os = "wasi")]
+        Input::File(f) => std::os::wasi::io::AsRawFd::as_raw_fd(f) as u32,
+        #[cfg(not(target_os = "wasi"))]
+        Input::File(f) => std::os::unix::io::AsRawFd::as_raw_fd(f) as u32,
+    }
 }
 
 /// The name GNU shows for a file found by -r: without `./` when grep
