@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,10 +90,31 @@ def test_no_operand_recursive_omits_dot_slash(sb: Sandbox) -> None:
     assert r.stdout == "f:x\n"
 
 
-@pytest.mark.parametrize("flag", ["-P", "--perl-regexp", "--color=always"])
+@pytest.mark.parametrize("flag", ["-P", "--perl-regexp", "-X perl"])
 def test_unsupported_flags_are_refused(sb: Sandbox, flag: str) -> None:
     sb.files.write("/home/user/f", "x\n")
-    r = sb.exec([["grep", flag, "x", "f"]], cwd="/home/user")
+    r = sb.exec([["grep", *flag.split(), "x", "f"]], cwd="/home/user")
     assert r.exit_code == 2
     assert r.stdout == ""
     assert "not supported" in r.stderr
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["ms=04:ln=33:se=35:ne", "mt=07:fn=:bn=1", "sl=1:cx=2:rv", "sl=1:cx=2", "ms=bogus:ln=31", "mc=36"],
+)
+def test_grep_colors_like_host(sb: Sandbox, tmp_path: Path, spec: str) -> None:
+    """GREP_COLORS (the harness runs without it): same bytes as the host."""
+    text = b"one foo\ntwo\nfoo three foo\n"
+    (tmp_path / "f").write_bytes(text)
+    sb.files.write("/home/user/f", text)
+    argv = ["grep", "--color=always", "-n", "-b", "-H", "-C1", "-v", "two"]
+    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "GREP_COLORS": spec}
+    want = subprocess.run([*argv, "f"], cwd=tmp_path, env=env, capture_output=True)
+    got = sb.exec([[*argv, "f"]], cwd="/home/user", env={"GREP_COLORS": spec})
+    assert got.stdout.encode() == want.stdout
+    argv[-2] = "-e"
+    argv[-1] = "foo"
+    want = subprocess.run([*argv, "f"], cwd=tmp_path, env=env, capture_output=True)
+    got = sb.exec([[*argv, "f"]], cwd="/home/user", env={"GREP_COLORS": spec})
+    assert got.stdout.encode() == want.stdout

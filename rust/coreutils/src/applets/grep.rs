@@ -275,6 +275,8 @@ struct Config {
     globs: Vec<Glob>,
     dir_globs: Vec<Vec<u8>>,
     line_buffered: bool,
+    /// --color=always.
+    color: bool,
     patterns: Vec<Pattern>,
     /// -f /dev/null and the like: no pattern at all.
     no_patterns: bool,
@@ -347,6 +349,7 @@ impl Config {
             globs: Vec::new(),
             dir_globs: Vec::new(),
             line_buffered: false,
+            color: false,
             patterns: Vec::new(),
             no_patterns: false,
             files: Vec::new(),
@@ -476,11 +479,10 @@ impl Config {
                         _ => return Err(die("unknown binary-files type")),
                     }
                 }
+                // Output is never a terminal in the sandbox: `auto` is off.
                 COLOR => match value.as_str() {
-                    "" | "never" | "no" | "none" | "auto" | "tty" | "if-tty" => {}
-                    "always" | "yes" | "force" => {
-                        return Err(Exit(report_unsupported(&format!("--color={}", value))));
-                    }
+                    "" | "never" | "no" | "none" | "auto" | "tty" | "if-tty" => cfg.color = false,
+                    "always" | "yes" | "force" => cfg.color = true,
                     _ => show_help = true,
                 },
                 EXCLUDE | INCLUDE => cfg.globs.push(Glob { pattern: value.into_bytes(), include: key == INCLUDE }),
@@ -582,6 +584,87 @@ fn report_unsupported(flag: &str) -> i32 {
     wsutil::report(&Error::Unsupported(flag.to_string()), 2)
 }
 
+/// GNU's highlighting (`GREP_COLORS`, defaults
+/// `ms=01;31:mc=01;31:sl=:cx=:fn=35:ln=32:bn=32:se=36`).
+struct Colors {
+    selected_match: String,
+    context_match: String,
+    selected_line: String,
+    context_line: String,
+    filename: String,
+    line_number: String,
+    byte_offset: String,
+    separator: String,
+    /// `rv`: with -v, selected and context line colors swap.
+    reverse: bool,
+    /// `ne`: no erase-to-end-of-line after each sequence.
+    no_erase: bool,
+}
+
+impl Colors {
+    fn from_env() -> Colors {
+        let mut c = Colors {
+            selected_match: "01;31".into(),
+            context_match: "01;31".into(),
+            selected_line: String::new(),
+            context_line: String::new(),
+            filename: "35".into(),
+            line_number: "32".into(),
+            byte_offset: "32".into(),
+            separator: "36".into(),
+            reverse: false,
+            no_erase: false,
+        };
+        let spec = std::env::var("GREP_COLORS").unwrap_or_default();
+        // GNU stops at the first malformed entry, keeping what came before.
+        for item in spec.split(':') {
+            let (name, value) = match item.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (item, None),
+            };
+            if let Some(v) = value {
+                if !v.bytes().all(|b| b.is_ascii_digit() || b == b';') {
+                    break;
+                }
+            }
+            let v = value.map(str::to_string);
+            match (name, v) {
+                ("mt", Some(v)) => {
+                    c.selected_match = v.clone();
+                    c.context_match = v;
+                }
+                ("ms", Some(v)) => c.selected_match = v,
+                ("mc", Some(v)) => c.context_match = v,
+                ("sl", Some(v)) => c.selected_line = v,
+                ("cx", Some(v)) => c.context_line = v,
+                ("fn", Some(v)) => c.filename = v,
+                ("ln", Some(v)) => c.line_number = v,
+                ("bn", Some(v)) => c.byte_offset = v,
+                ("se", Some(v)) => c.separator = v,
+                ("rv", None) => c.reverse = true,
+                ("ne", None) => c.no_erase = true,
+                _ => break,
+            }
+        }
+        c
+    }
+
+    fn start(&self, code: &str) -> String {
+        if code.is_empty() {
+            return String::new();
+        }
+        format!("\x1b[{}m{}", code, if self.no_erase { "" } else { "\x1b[K" })
+    }
+
+    fn end(&self, code: &str) -> &'static str {
+        match (code.is_empty(), self.no_erase) {
+            (true, _) => "",
+            (false, true) => "\x1b[m",
+            (false, false) => "\x1b[m\x1b[K",
+        }
+    }
+}
+
 /// Where a line or match starts and how long it is.
 type Span = (usize, usize);
 
@@ -602,6 +685,7 @@ struct Search {
     errseen: bool,
     /// Standard output's file, when it is a regular file.
     out_id: Option<(u64, u64)>,
+    colors: Option<Colors>,
     /// Set once something was printed: the next context group gets a
     /// separator.
     used: bool,
@@ -696,6 +780,7 @@ impl Config {
             out_file,
             errseen: false,
             out_id: if exit_on_match { None } else { regular_file_id(1) },
+            colors: if self.color { Some(Colors::from_env()) } else { None },
             used: false,
             filename: String::new(),
             totalcc: 0,
@@ -984,7 +1069,7 @@ impl Search {
                 if self.cfg.null {
                     self.put(b"\0");
                 } else {
-                    self.put(b":");
+                    self.print_sep(b':');
                 }
             }
             let text = format!("{}\n", count);
@@ -1013,9 +1098,27 @@ impl Search {
         let _ = self.out.write_all(bytes);
     }
 
+    /// Text in one of the colors (plain without --color).
+    fn put_colored(&mut self, pick: fn(&Colors) -> &String, text: &[u8]) {
+        let (start, end) = match &self.colors {
+            Some(c) => {
+                let code = pick(c);
+                (c.start(code), c.end(code))
+            }
+            None => (String::new(), ""),
+        };
+        self.put(start.as_bytes());
+        self.put(text);
+        self.put(end.as_bytes());
+    }
+
     fn print_filename(&mut self) {
         let name = self.filename.clone();
-        self.put(name.as_bytes());
+        self.put_colored(|c| &c.filename, name.as_bytes());
+    }
+
+    fn print_sep(&mut self, sep: u8) {
+        self.put_colored(|c| &c.separator, &[sep]);
     }
 
     /// Reads and searches one input as GNU's `grep()`; returns the number
@@ -1318,7 +1421,7 @@ impl Search {
             }
             if (self.cfg.before >= 0 || self.cfg.after >= 0) && self.used && Some(p) != self.lastout {
                 if let Some(sep) = self.cfg.group_separator.clone() {
-                    self.put(&sep);
+                    self.put_colored(|c| &c.separator, &sep);
                     self.put(b"\n");
                 }
             }
@@ -1380,20 +1483,20 @@ impl Search {
             if self.cfg.null {
                 self.put(b"\0");
             } else {
-                self.put(&[sep]);
+                self.print_sep(sep);
             }
         }
         if self.cfg.line_number {
             self.nlscan(buf, beg);
             let text = format!("{:>width$}", self.totalnl + 1, width = self.offset_width);
-            self.put(text.as_bytes());
-            self.put(&[sep]);
+            self.put_colored(|c| &c.line_number, text.as_bytes());
+            self.print_sep(sep);
         }
         if self.cfg.byte_offset {
             let pos = self.totalcc + beg as u64;
             let text = format!("{:>width$}", pos, width = self.offset_width);
-            self.put(text.as_bytes());
-            self.put(&[sep]);
+            self.put_colored(|c| &c.byte_offset, text.as_bytes());
+            self.print_sep(sep);
         }
         if self.cfg.initial_tab && (self.out_file > 0 || self.cfg.line_number || self.cfg.byte_offset) && len != 0 {
             self.put(b"\t");
@@ -1402,20 +1505,36 @@ impl Search {
     }
 
     /// Prints one line (`buf[beg..lim]`, with its end), or with -o the
-    /// matches in it.
+    /// matches in it; with --color, its matches highlighted (GNU's
+    /// `prline`).
     fn prline(&mut self, buf: &[u8], beg: usize, lim: usize, sep: u8) -> bool {
-        if !self.cfg.only {
-            if !self.print_line_head(buf, beg, lim - beg - 1, sep) {
-                return false;
-            }
+        if !self.cfg.only && !self.print_line_head(buf, beg, lim - beg - 1, sep) {
+            return false;
         }
         let matching = (sep == b':') ^ self.cfg.invert;
-        if self.cfg.only {
-            if matching && !self.print_matches(buf, beg, lim) {
-                return false;
+        let (line_color, match_color) = match &self.colors {
+            Some(c) => {
+                let selected = (sep == b':') ^ (self.cfg.invert && c.reverse);
+                let line = if selected { c.selected_line.clone() } else { c.context_line.clone() };
+                let mat = if sep == b':' { c.selected_match.clone() } else { c.context_match.clone() };
+                (line, mat)
             }
-        } else {
-            self.put(&buf[beg..lim]);
+            None => (String::new(), String::new()),
+        };
+        let mut cur = beg;
+        if (self.cfg.only && matching) || (self.colors.is_some() && (!line_color.is_empty() || !match_color.is_empty())) {
+            if matching && (self.cfg.only || !match_color.is_empty()) {
+                match self.print_line_middle(buf, beg, lim, &line_color, &match_color) {
+                    Some(c) => cur = c,
+                    None => return false,
+                }
+            }
+            if !self.cfg.only && !line_color.is_empty() {
+                cur = self.print_line_tail(buf, cur, lim, &line_color);
+            }
+        }
+        if !self.cfg.only && lim > cur {
+            self.put(&buf[cur..lim]);
         }
         if self.cfg.line_buffered {
             self.flush();
@@ -1424,12 +1543,17 @@ impl Search {
         true
     }
 
-    /// -o: each non-empty match of the line on its own line.
-    fn print_matches(&mut self, buf: &[u8], beg: usize, lim: usize) -> bool {
+    /// The matches of a line: each on its own line with -o, or the line
+    /// with its matches highlighted. Returns where the unprinted rest of
+    /// the line begins (None: an encoding error stopped it).
+    fn print_line_middle(&mut self, buf: &[u8], beg: usize, lim: usize, line_color: &str, match_color: &str) -> Option<usize> {
         let line = &buf[beg..lim - 1];
+        let colors = self.colors.as_ref().map(|c| (c.start(line_color), c.start(match_color), c.end(match_color)));
+        let (line_start, match_start, match_end) = colors.unwrap_or_default();
         let mut cur = 0;
+        let mut mid: Option<usize> = None;
         while cur < line.len() {
-            let (b, size) = match self.match_in_line(line, cur) {
+            let (b, mut size) = match self.match_in_line(line, cur) {
                 Some(m) => m,
                 None => break,
             };
@@ -1437,18 +1561,55 @@ impl Search {
                 break;
             }
             if size == 0 {
-                cur = b + 1;
-                continue;
+                // Make progress past an empty match (by one byte, as GNU).
+                size = 1;
+                mid.get_or_insert(cur);
+            } else {
+                if self.cfg.only {
+                    let sep = if self.cfg.invert { b'-' } else { b':' };
+                    if !self.print_line_head(buf, beg + b, size, sep) {
+                        return None;
+                    }
+                } else {
+                    self.put(line_start.as_bytes());
+                    if let Some(m) = mid.take() {
+                        cur = m;
+                    }
+                    self.put(&line[cur..b]);
+                }
+                self.put(match_start.as_bytes());
+                self.put(&line[b..b + size]);
+                self.put(match_end.as_bytes());
+                if self.cfg.only {
+                    self.put(&[self.cfg.eol]);
+                }
             }
-            let sep = if self.cfg.invert { b'-' } else { b':' };
-            if !self.print_line_head(buf, beg + b, size, sep) {
-                return false;
-            }
-            self.put(&line[b..b + size]);
-            self.put(&[self.cfg.eol]);
             cur = b + size;
         }
-        true
+        Some(if self.cfg.only {
+            lim
+        } else {
+            beg + mid.unwrap_or(cur.min(line.len()))
+        })
+    }
+
+    /// The rest of a line in the line color, without its line end (nor a
+    /// carriage return before it).
+    fn print_line_tail(&mut self, buf: &[u8], beg: usize, lim: usize, line_color: &str) -> usize {
+        let mut eol_size = (lim > beg && buf[lim - 1] == self.cfg.eol) as usize;
+        eol_size += (lim - eol_size > beg && buf[lim - 1 - eol_size] == b'\r') as usize;
+        let tail = lim - eol_size - beg;
+        if tail > 0 {
+            let (start, end) = match &self.colors {
+                Some(c) => (c.start(line_color), c.end(line_color)),
+                None => (String::new(), ""),
+            };
+            self.put(start.as_bytes());
+            self.put(&buf[beg..beg + tail]);
+            self.put(end.as_bytes());
+            return beg + tail;
+        }
+        beg
     }
 }
 
