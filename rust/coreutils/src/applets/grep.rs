@@ -699,6 +699,12 @@ struct Search {
     pending: i64,
     encoding_error_output: bool,
     offset_width: usize,
+    /// Bytes read from the input, the file offset of the buffer's first
+    /// byte, and the offset just after the last selected line: where -m
+    /// leaves a seekable standard input, for the next reader.
+    bytes_read: u64,
+    buf_offset: u64,
+    after_last_match: u64,
 }
 
 impl Config {
@@ -791,6 +797,9 @@ impl Config {
             pending: 0,
             encoding_error_output: false,
             offset_width: 0,
+            bytes_read: 0,
+            buf_offset: 0,
+            after_last_match: 0,
             cfg: self,
         };
         let mut status = true;
@@ -1063,6 +1072,11 @@ impl Search {
             (_, s) => s,
         };
         let count = self.grep(&mut input, size);
+        if self.outleft == 0 && self.bytes_read > self.after_last_match {
+            // -m stopped early: leave standard input just after the last
+            // selected line (fails harmlessly on pipes).
+            input.unread(self.bytes_read - self.after_last_match);
+        }
         if self.count_matches {
             if self.out_file > 0 {
                 self.print_filename();
@@ -1132,6 +1146,9 @@ impl Search {
         self.outleft = self.cfg.max_count;
         self.pending = 0;
         self.encoding_error_output = false;
+        self.bytes_read = 0;
+        self.buf_offset = 0;
+        self.after_last_match = 0;
         let done_on_match_0 = self.done_on_match;
         let out_quiet_0 = self.out_quiet;
         self.offset_width = 0;
@@ -1154,7 +1171,10 @@ impl Search {
             buf.truncate(save);
             match read_some(input, &mut chunk) {
                 Ok(0) => eof = true,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                Ok(n) => {
+                    buf.extend_from_slice(&chunk[..n]);
+                    self.bytes_read += n as u64;
+                }
                 Err(e) => {
                     self.suppressible_error(&e);
                     return self.finish(nlines, nlines_first_null, done_on_match_0, out_quiet_0);
@@ -1227,6 +1247,7 @@ impl Search {
                 self.nlscan(&buf, keep);
             }
             buf.drain(..keep);
+            self.buf_offset += keep as u64;
         }
         if residue > 0 {
             buf.push(eol);
@@ -1448,9 +1469,11 @@ impl Search {
                 self.prline(buf, beg, lim, b':');
             }
             n = 1;
+            p = lim;
         }
         self.pending = if self.out_quiet { 0 } else { self.cfg.after.max(0) };
         self.used = true;
+        self.after_last_match = self.buf_offset + p as u64;
         self.outleft -= n;
     }
 
