@@ -20,6 +20,19 @@
 //! for most patterns, decides exactly whether one exists), which is what
 //! keeps `grep` fast on big files.
 //!
+//! Using it:
+//! - grep: [`compile_set`] for its pattern list, [`Regex::scan_lines`] to
+//!   find matching lines in a buffer, [`Regex::find_at`] for `-o`.
+//! - sed: [`compile`] with [`Dialect::Basic`] (or `Extended` for `-E`),
+//!   `Flags { icase }` for `I` and `Flags { newline }` for `M`; the pattern
+//!   space may hold newlines (`.` matches them unless `M`). sed turns its
+//!   own escapes (`\n`, `\t`) into characters before compiling, as GNU sed
+//!   does. [`Regex::captures_at`] with `not_bol` for the `g` flag's later
+//!   matches gives `\1`..`\9`.
+//! - awk: [`Dialect::Awk`] (escapes handled here, also in brackets);
+//!   [`Regex::find_at`] gives byte offsets, which `match()` turns into
+//!   character positions for RSTART/RLENGTH.
+//!
 //! ```
 //! use wsutil::regex::{compile, Dialect, Flags, ExecFlags};
 //! let re = compile(br"\(a*\)\(ab\)*b", Dialect::Basic, Flags::default()).unwrap();
@@ -57,6 +70,11 @@ pub enum Dialect {
     Extended,
     /// A fixed string (grep -F): every character stands for itself.
     Fixed,
+    /// awk's extended regular expressions (gawk's syntax): ERE with C
+    /// escapes (`\n`, `\t`, `\/`, `\"`, `\ddd`, `\xHH`, `\b` for backspace)
+    /// also inside brackets, `\y` for a word boundary, no
+    /// back-references, and an operator at the start taken literally.
+    Awk,
 }
 
 /// Compile-time options.

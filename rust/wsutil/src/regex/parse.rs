@@ -37,6 +37,9 @@ pub struct Parser<'a> {
     pat: &'a [u8],
     pos: usize,
     ere: bool,
+    /// awk's ERE: C escapes (also in brackets), `\y` for `\b`, no
+    /// back-references, an operator at the start is literal.
+    awk: bool,
     flags: Flags,
     tok: Tok,
     /// Where the current token started (to roll back a malformed interval).
@@ -64,7 +67,8 @@ pub fn parse(pat: &[u8], dialect: Dialect, flags: Flags) -> Result<Parsed, Error
     let mut p = Parser {
         pat,
         pos: 0,
-        ere: dialect == Dialect::Extended,
+        ere: dialect != Dialect::Basic,
+        awk: dialect == Dialect::Awk,
         flags,
         tok: Tok::End,
         tok_start: 0,
@@ -88,6 +92,7 @@ fn fixed(pat: &[u8], flags: Flags) -> Node {
         pat,
         pos: 0,
         ere: false,
+        awk: false,
         flags,
         tok: Tok::End,
         tok_start: 0,
@@ -141,8 +146,18 @@ impl<'a> Parser<'a> {
                 self.pos += len;
                 return Tok::Lit(u);
             }
+            if self.awk {
+                if let Some(u) = self.awk_escape() {
+                    return Tok::Lit(u);
+                }
+                if c2 == b'y' {
+                    self.pos += 1;
+                    return Tok::Look(Look::WordBoundary);
+                }
+            }
             self.pos += 1;
             return match c2 {
+                b'1'..=b'9' if self.awk => Tok::Lit(Unit::Char(c2 as u32)),
                 b'|' if !self.ere => Tok::Alt,
                 b'1'..=b'9' => Tok::Backref((c2 - b'0') as usize),
                 b'<' => Tok::Look(Look::WordStart),
@@ -180,6 +195,48 @@ impl<'a> Parser<'a> {
             b'$' if self.ere || self.dollar_is_anchor() => Tok::Look(Look::LineEnd),
             _ => Tok::Lit(Unit::Char(c as u32)),
         }
+    }
+
+    /// At the character after a backslash: awk's escape sequences (`\n`,
+    /// `\t`, `\b` for backspace, `\/`, `\"`, octal `\ddd`, hex `\xHH`),
+    /// consumed; None for anything else.
+    fn awk_escape(&mut self) -> Option<Unit> {
+        let c = self.peek_byte(0)?;
+        let simple = match c {
+            b'n' => Some(b'\n'),
+            b't' => Some(b'\t'),
+            b'r' => Some(b'\r'),
+            b'f' => Some(0x0c),
+            b'v' => Some(0x0b),
+            b'a' => Some(0x07),
+            b'b' => Some(0x08),
+            b'/' | b'"' | b'\\' => Some(c),
+            _ => None,
+        };
+        if let Some(b) = simple {
+            self.pos += 1;
+            return Some(Unit::Char(b as u32));
+        }
+        let (radix, max, skip) = match c {
+            b'0'..=b'7' => (8, 3, 0),
+            b'x' if self.peek_byte(1).map_or(false, |d| d.is_ascii_hexdigit()) => (16, 2, 1),
+            _ => return None,
+        };
+        self.pos += skip;
+        let mut value: u32 = 0;
+        let mut n = 0;
+        while n < max {
+            match self.peek_byte(0).and_then(|d| (d as char).to_digit(radix)) {
+                Some(d) => {
+                    value = value * radix + d;
+                    self.pos += 1;
+                    n += 1;
+                }
+                None => break,
+            }
+        }
+        let byte = (value & 0xFF) as u8;
+        Some(if byte < 0x80 { Unit::Char(byte as u32) } else { Unit::Byte(byte) })
     }
 
     /// A BRE `$` is an anchor at the end of the pattern or before `\)` or
@@ -273,7 +330,7 @@ impl<'a> Parser<'a> {
                 self.fetch(false);
                 return Ok(Node::Look(look));
             }
-            Tok::Dup(_) | Tok::OpenBrace if self.ere => {
+            Tok::Dup(_) | Tok::OpenBrace if self.ere && !self.awk => {
                 let what = match self.tok {
                     Tok::Dup(c) => (c as char).to_string(),
                     _ => "{...}".to_string(),
@@ -519,6 +576,15 @@ impl<'a> Parser<'a> {
                     }
                 };
             }
+        }
+        if c == b'\\' && self.awk && self.peek_byte(1).is_some() {
+            self.pos += 1;
+            if let Some(u) = self.awk_escape() {
+                return Ok(Elem::Unit(u));
+            }
+            let (u, len) = ctype::decode(self.pat, self.pos);
+            self.pos += len;
+            return Ok(Elem::Unit(u));
         }
         if c == b'-' && !accept_hyphen && self.peek_byte(1) != Some(b']') {
             return Err(Error::new(ErrorKind::Range));

@@ -209,3 +209,17 @@ fn search_from_inside_a_line_with_caret() {
     let r = re("^[ab].\\|\\W", B);
     assert_eq!(r.find_at(b"cbAa_ac b--", 8, ExecFlags::default()), Some((9, 10)));
 }
+
+#[test]
+fn awk_dialect() {
+    let a = Dialect::Awk;
+    assert_eq!(find("a\\tb", a, "xa\tb"), Some((1, 4)));
+    assert_eq!(find("[\\]x]+", a, "a]x]"), Some((1, 4)));
+    assert_eq!(find("\\/\\\"", a, "/\""), Some((0, 2)));
+    assert_eq!(find("\\101", a, "xA"), Some((1, 2)));
+    assert_eq!(find("\\x41", a, "xA"), Some((1, 2)));
+    assert_eq!(find("\\yb", a, "ab b"), Some((3, 4)));
+    assert_eq!(find("*a", a, "x*a"), Some((1, 3)));
+    assert_eq!(find("(ab){2}", a, "ababx"), Some((0, 4)));
+    assert_eq!(find("[\\n]", a, "a\nb"), Some((1, 2)));
+}
