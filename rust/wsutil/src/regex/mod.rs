@@ -33,6 +33,8 @@
 //!   [`Regex::find_at`] gives byte offsets, which `match()` turns into
 //!   character positions for RSTART/RLENGTH.
 //!
+//! (The example runs as the unit test `tests::doc_example`.)
+//!
 //! ```
 //! use wsutil::regex::{compile, Dialect, Flags, ExecFlags};
 //! let re = compile(br"\(a*\)\(ab\)*b", Dialect::Basic, Flags::default()).unwrap();

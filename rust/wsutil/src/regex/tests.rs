@@ -223,3 +223,12 @@ fn awk_dialect() {
     assert_eq!(find("(ab){2}", a, "ababx"), Some((0, 4)));
     assert_eq!(find("[\\n]", a, "a\nb"), Some((1, 2)));
 }
+
+#[test]
+fn doc_example() {
+    let re = compile(br"\(a*\)\(ab\)*b", Dialect::Basic, Flags::default()).unwrap();
+    let m = re.captures_at(b"xaab", 0, ExecFlags::default()).unwrap();
+    assert_eq!(m.get(0), Some((1, 4)));
+    assert_eq!(m.get(1), Some((1, 3)));
+    assert_eq!(m.get(2), None);
+}
