@@ -1377,9 +1377,14 @@ impl Search {
         None
     }
 
+    /// How lines are searched: with -z a record may hold newlines.
+    fn exec_flags(&self) -> ExecFlags {
+        ExecFlags { single_line: self.cfg.eol == b'\n', ..ExecFlags::default() }
+    }
+
     fn line_matches(&self, line: &[u8]) -> bool {
         if !self.cfg.words || self.cfg.lines {
-            return self.re.is_match(line, ExecFlags::default());
+            return self.re.is_match(line, self.exec_flags());
         }
         self.match_in_line(line, 0).is_some()
     }
@@ -1388,7 +1393,7 @@ impl Search {
     /// -x, compiled into the pattern): GNU's loop that tries shorter
     /// matches at the same place, then later places.
     fn match_in_line(&self, line: &[u8], start: usize) -> Option<Span> {
-        let flags = ExecFlags::default();
+        let flags = self.exec_flags();
         if !self.cfg.words || self.cfg.lines {
             return self.re.find_at(line, start, flags).map(|(s, e)| (s, e - s));
         }
@@ -1409,7 +1414,7 @@ impl Search {
                 // the first -o match it cuts shorter still; kept, so that
                 // the same words are found.
                 let limit = (s + len - 1).checked_sub(start).filter(|&l| l >= s);
-                let shorter = limit.and_then(|l| self.re.match_at(&line[..l], s, ExecFlags { not_bol: false, not_eol: true }));
+                let shorter = limit.and_then(|l| self.re.match_at(&line[..l], s, ExecFlags { not_eol: true, ..flags }));
                 match shorter {
                     Some(e2) if e2 > s => len = e2 - s,
                     _ => break,

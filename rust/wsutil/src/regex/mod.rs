@@ -96,6 +96,9 @@ pub struct ExecFlags {
     pub not_bol: bool,
     /// `$` does not match at the end of the subject (REG_NOTEOL).
     pub not_eol: bool,
+    /// The caller knows the subject holds no newline (grep's lines): the
+    /// fast scan is used without looking for one first.
+    pub single_line: bool,
 }
 
 /// Options for a set of patterns joined as alternatives (grep's -e/-f).
@@ -408,7 +411,7 @@ impl Regex {
         if start > 0 && self.line_start {
             return None;
         }
-        if !self.prog.newline && memchr::memchr(b'\n', hay).is_some() {
+        if !self.prog.newline && !flags.single_line && memchr::memchr(b'\n', hay).is_some() {
             return None;
         }
         let exact = fast.exact && !self.backrefs && !flags.not_bol && !flags.not_eol;

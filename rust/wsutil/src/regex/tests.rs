@@ -165,7 +165,7 @@ fn anchors_and_words() {
     assert_eq!(find("b$", B, "bb"), Some((1, 2)));
     let r = re("^a", B);
     assert_eq!(r.find_at(b"aa", 1, ExecFlags::default()), None);
-    assert_eq!(r.find_at(b"aa", 0, ExecFlags { not_bol: true, not_eol: false }), None);
+    assert_eq!(r.find_at(b"aa", 0, ExecFlags { not_bol: true, ..ExecFlags::default() }), None);
     let m = Flags { icase: false, newline: true };
     let r = compile(b"^b$", B, m).unwrap();
     assert_eq!(r.find_at(b"a\nb\nc", 0, ExecFlags::default()), Some((2, 3)));
