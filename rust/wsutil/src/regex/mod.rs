@@ -232,6 +232,9 @@ pub struct Regex {
     /// them are skipped with a plain substring search.
     must: Vec<u8>,
     warnings: Vec<String>,
+    /// The Pike VM's thread lists, reused from search to search (a
+    /// `Regex` is for one thread, as everything in a WASI process).
+    cache: std::cell::RefCell<Option<Box<pike::Cache>>>,
 }
 
 /// Compiles one pattern.
@@ -283,7 +286,17 @@ fn build(node: Node, groups: usize, warnings: Vec<String>, flags: Flags, word_fi
     // the -w filter).
     let must = if starts_with_literal(&node) && line_filter.is_none() { Vec::new() } else { must_bytes(&node) };
     let line_start = has_look(&node, Look::LineStart);
-    Ok(Regex { prog, groups, backrefs: node.has_backref(), fast, line_start, line_filter, must, warnings })
+    Ok(Regex {
+        prog,
+        groups,
+        backrefs: node.has_backref(),
+        fast,
+        line_start,
+        line_filter,
+        must,
+        warnings,
+        cache: std::cell::RefCell::new(None),
+    })
 }
 
 fn fast(node: &Node, word_filter: bool) -> Option<Fast> {
@@ -395,6 +408,13 @@ fn fast_word(node: &Node) -> Option<Fast> {
 }
 
 impl Regex {
+    /// Runs the Pike VM with the cached thread lists.
+    fn pike(&self, ex: &Exec, start: usize, anchored: bool, first: bool) -> Option<(usize, usize)> {
+        let mut slot = self.cache.borrow_mut();
+        let cache = slot.get_or_insert_with(|| Box::new(pike::Cache::new(&self.prog)));
+        pike::longest(&self.prog, ex, start, anchored, first, cache)
+    }
+
     /// Warnings GNU prints for the pattern (`* at start of expression`).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
@@ -427,13 +447,13 @@ impl Regex {
             let m = fast.re.find_at(hay, start)?;
             from = m.start();
             if exact && ctype::is_boundary(hay, from) {
-                return pike::longest(&self.prog, &ex, from, true, false);
+                return self.pike(&ex, from, true, false);
             }
         }
         if self.backrefs {
             backtrack::search(&self.prog, &ex, from, false, false).map(|c| (c[0], c[1]))
         } else {
-            pike::longest(&self.prog, &ex, from, false, false)
+            self.pike(&ex, from, false, false)
         }
     }
 
@@ -444,7 +464,7 @@ impl Regex {
         if self.backrefs {
             backtrack::search(&self.prog, &ex, start, true, false).map(|c| c[1])
         } else {
-            pike::longest(&self.prog, &ex, start, true, false).map(|m| m.1)
+            self.pike(&ex, start, true, false).map(|m| m.1)
         }
     }
 
@@ -462,7 +482,7 @@ impl Regex {
         if self.backrefs {
             backtrack::search(&self.prog, &ex, from, false, true).is_some()
         } else {
-            pike::longest(&self.prog, &ex, from, false, true).is_some()
+            self.pike(&ex, from, false, true).is_some()
         }
     }
 

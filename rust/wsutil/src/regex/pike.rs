@@ -149,16 +149,36 @@ pub(crate) enum Frame {
 /// The leftmost-longest match starting at or after `start` (only at
 /// `start` when `anchored`), as (start, end).
 /// With `first`, the first match found will do.
-pub(crate) fn longest(prog: &Prog, ex: &Exec, start: usize, anchored: bool, first: bool) -> Option<(usize, usize)> {
+/// Thread lists kept between searches (grep -o runs one per match).
+pub(crate) struct Cache {
+    clist: Threads,
+    nlist: Threads,
+    stack: Vec<Frame>,
+}
+
+impl Cache {
+    pub(crate) fn new(prog: &Prog) -> Cache {
+        let n = prog.insts.len();
+        Cache { clist: Threads::new(n, 0), nlist: Threads::new(n, 0), stack: Vec::new() }
+    }
+}
+
+pub(crate) fn longest(
+    prog: &Prog,
+    ex: &Exec,
+    start: usize,
+    anchored: bool,
+    first: bool,
+    cache: &mut Cache,
+) -> Option<(usize, usize)> {
     if prog.anchored_start && start > 0 {
         return None;
     }
     let anchored = anchored || prog.anchored_start;
     let hay = ex.hay;
-    let n = prog.insts.len();
-    let mut clist = Threads::new(n, 0);
-    let mut nlist = Threads::new(n, 0);
-    let mut stack = Vec::new();
+    let Cache { clist, nlist, stack } = cache;
+    clist.clear();
+    nlist.clear();
     let mut best: Option<(usize, usize)> = None;
     let mut pos = start;
     loop {
@@ -172,7 +192,7 @@ pub(crate) fn longest(prog: &Prog, ex: &Exec, start: usize, anchored: bool, firs
                 }
             }
             if anchored || ctype::is_boundary(hay, pos) {
-                add(&mut clist, &mut stack, prog, ex, 0, pos, pos, None);
+                add(clist, stack, prog, ex, 0, pos, pos, None);
             }
         }
         if clist.dense.is_empty() {
@@ -205,7 +225,7 @@ pub(crate) fn longest(prog: &Prog, ex: &Exec, start: usize, anchored: bool, firs
                 }
                 Inst::Char(_) | Inst::Byte(_) | Inst::Any | Inst::Set(_) => {
                     if len > 0 && accepts(prog, inst, unit) {
-                        add(&mut nlist, &mut stack, prog, ex, pc + 1, pos + len, tstart, None);
+                        add(nlist, stack, prog, ex, pc + 1, pos + len, tstart, None);
                     }
                 }
                 _ => {}
@@ -215,7 +235,7 @@ pub(crate) fn longest(prog: &Prog, ex: &Exec, start: usize, anchored: bool, firs
             break;
         }
         pos += len;
-        std::mem::swap(&mut clist, &mut nlist);
+        std::mem::swap(clist, nlist);
         nlist.clear();
     }
     best
