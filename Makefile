@@ -1,7 +1,7 @@
 # wasmsand: `make setup` once, then `make test`.
 PYTHON ?= python3
 
-.PHONY: setup wasm check-wasm testprogs test lint bench wheel clean
+.PHONY: setup wasm check-wasm testprogs test test-native test-browser browser-dist lint bench bench-browser wheel clean
 
 setup:
 	./tools/setup.sh
@@ -22,11 +22,26 @@ lint:
 	$(PYTHON) -m ruff check src tests tools bench
 	$(PYTHON) -m ruff format --check src tests tools bench
 
-test: testprogs lint
+# Native and browser suites in one pytest run (one summary).
+test: testprogs lint browser-dist
+	$(PYTHON) -m pytest tests/native tests/browser
+
+test-native: testprogs
 	$(PYTHON) -m pytest tests/native
+
+# A local Pyodide distribution with the wasmsand wheel (build/pyodide).
+browser-dist:
+	$(PYTHON) tools/build_pyodide_dist.py
+
+# The scenario corpus and host tests in headless Chromium.
+test-browser: testprogs browser-dist
+	$(PYTHON) -m pytest tests/browser
 
 bench:
 	$(PYTHON) bench/bench.py
+
+bench-browser: testprogs browser-dist
+	$(PYTHON) bench/bench_browser.py
 
 wheel:
 	$(PYTHON) -m pip wheel --no-deps -w dist .

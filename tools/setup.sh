@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing wasmsand needs on Debian 12, then the
-# package itself (editable, with its dev extras). Idempotent; `make setup`.
+# package itself (editable, with its dev and browser-test extras).
+# Idempotent; `make setup`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,17 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   rustc cargo libstd-rust-dev-wasm32 wasi-libc lld clang libclang-rt-dev-wasm32 binaryen
   librust-unicode-width-dev librust-regex-dev
+  # The browser tests: headless Chromium driven by chromedriver.
+  chromium chromium-driver
+  # The differential tests compare our tree with the real one.
+  tree
 )
+# npm fetches the Pyodide core (tools/build_pyodide_dist.py). An image may
+# already have a Node.js with its own npm (not Debian's package): only
+# install Debian's when there is no npm at all.
+if ! command -v npm >/dev/null 2>&1; then
+  APT_PACKAGES+=(nodejs npm)
+fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -28,4 +39,4 @@ if [ "$(id -u)" = 0 ] && ! getent passwd 1000 >/dev/null; then
   useradd -u 1000 -U -m user
 fi
 
-python3 -m pip install -q -e '.[dev]'
+python3 -m pip install -q -e '.[dev,browser]'

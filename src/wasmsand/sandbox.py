@@ -25,8 +25,10 @@ from .process.process import Process
 from .process.programs import ProgramTable, WasmProgram
 from .process.scheduler import DeadlineExceeded, Deadlock
 from .process.signals import Signal
+from .shell.program import shell_program
+from .shell.session import Session
 from .vfs import Directory, Errno, FileSystem, FsLimits, OpenFile, RegularFile, Symlink, VfsError, strerror
-from .vfs.layout import HOME, HOSTNAME, build_default_tree
+from .vfs.layout import HOME, HOSTNAME, attach_system_tree, build_default_tree
 from .vfs.streams import ByteSource, CaptureSink
 
 __all__ = ["CommandResult", "EntryInfo", "Files", "Sandbox"]
@@ -91,21 +93,76 @@ class Sandbox:
         self.limits = limits or Limits()
         self.host = host or default_host()
         modules = bundled_modules()
-        self.fs = FileSystem(FsLimits(self.limits.fs_bytes, self.limits.fs_files))
-        programs = ProgramTable()
-        commands: list[tuple[str, str, str | None]] = []
+        self._programs = ProgramTable()
+        self._commands: list[tuple[str, str, str | None]] = []
         for name, info in modules.modules.items():
-            programs.register(name, self._wasm_program_factory(name))
-            commands.extend((applet, name, applet) for applet in info.applets)
-        procfs = build_default_tree(self.fs, commands, self.limits.memory_bytes)
-        self.kernel = Kernel(self.fs, self.host, programs, InstanceLimits(self.limits.memory_bytes))
-        procfs.processes = self.kernel.processes
+            self._programs.register(name, self._wasm_program_factory(name))
+            self._commands.extend((applet, name, applet) for applet in info.applets)
+        self._programs.register("bash", shell_program)
+        self._commands += [("bash", "bash", None), ("sh", "bash", None)]
+        fs = FileSystem(FsLimits(self.limits.fs_bytes, self.limits.fs_files))
+        build_default_tree(fs, [], self.limits.memory_bytes)
+        self._boot(fs)
         self.env = _default_env()
-        home = self.fs.resolve(HOME, self.fs.root)
-        assert isinstance(home, Directory)
-        self.cwd: Directory = home
         self.files = Files(self)
+        self.commands = Commands(self)
+        self._session: Session | None = None
         self._closed = False
+
+    def _boot(self, fs: FileSystem) -> None:
+        """Runs this sandbox on ``fs`` (a new one, or a restored one)."""
+        procfs = attach_system_tree(fs, self._commands, self.limits.memory_bytes)
+        self.fs = fs
+        self.kernel = Kernel(
+            fs, self.host, self._programs, InstanceLimits(self.limits.memory_bytes), self.limits.max_processes
+        )
+        procfs.processes = self.kernel.processes
+        try:
+            home = fs.resolve(HOME, fs.root)
+        except VfsError:
+            home = fs.makedirs(HOME)
+        self.cwd = home if isinstance(home, Directory) else fs.root
+
+    # -- persistence -------------------------------------------------------------
+
+    def export_state(self) -> bytes:
+        """The whole sandbox (files, modes, owners, times, links, and the
+        session's environment, directory and history) as bytes that
+        ``import_state`` (here or in another sandbox) restores."""
+        self._check_open()
+        from .persist import export_state
+
+        return export_state(self)
+
+    def import_state(self, data: bytes) -> None:
+        """Replaces everything with an export. Running processes end.
+        InvalidArgumentError if ``data`` is not a valid export (nothing
+        changes then)."""
+        self._check_open()
+        from .persist import import_state
+
+        import_state(self, data)
+
+    def _replace_tree(self, fs: FileSystem, session: dict[str, object]) -> None:
+        for proc in list(self.kernel.procs.values()):
+            if not proc.exited:
+                self.kernel.finish(proc, 128 + Signal.SIGKILL)
+        self._boot(fs)
+        env = session.get("env")
+        if isinstance(env, dict):
+            self.env = {str(k): str(v) for k, v in env.items()}
+        cwd = session.get("cwd")
+        if isinstance(cwd, str):
+            try:
+                node = fs.resolve(cwd, fs.root)
+                if isinstance(node, Directory):
+                    self.cwd = node
+            except VfsError:
+                pass
+        self._session = None
+        history = session.get("history")
+        if isinstance(history, list) and history:
+            self._shell_session().state.history = [str(h) for h in history]
 
     def _wasm_program_factory(self, name: str):  # type: ignore[no-untyped-def]
         modules = bundled_modules()
@@ -132,6 +189,11 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _shell_session(self) -> Session:
+        if self._session is None:
+            self._session = Session(self.kernel, dict(self.env), self.cwd)
+        return self._session
 
     def _check_open(self) -> None:
         if self._closed:
@@ -282,6 +344,74 @@ class Sandbox:
         if not isinstance(node, Directory):
             raise FileError(f"{path}: Not a directory", path=path, errno_name="ENOTDIR")
         return node
+
+
+class Commands:
+    """``sb.commands``: shell command lines in the sandbox's session."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sb = sandbox
+
+    def run(
+        self,
+        cmd: str,
+        *,
+        timeout: float | None = None,
+        env: dict[str, str] | None = None,
+        cwd: str | None = None,
+        stdin: bytes | str | None = None,
+    ) -> CommandResult:
+        """Runs ``cmd`` as bash would (``bash -c``), in the sandbox's
+        persistent session: cd, variables, functions, aliases and options
+        carry over to the next call. ``env`` and ``cwd`` apply to this call
+        only. A non-zero exit is a result; a timeout kills the command and
+        its children and gives ``error_class == "TIMEOUT"`` (status 137)."""
+        sb = self._sb
+        sb._check_open()
+        if not isinstance(cmd, str):
+            raise InvalidArgumentError("cmd must be a string of shell code")
+        limit = sb.limits.timeout if timeout is None else timeout
+        if limit <= 0:
+            raise InvalidArgumentError("timeout must be positive")
+        session = sb._shell_session()
+        workdir = sb._directory(cwd) if cwd is not None else None
+        start = time.monotonic()
+        fs = sb.fs
+        out_sink = CaptureSink(fs.new_ino(), sb.limits.output_bytes)
+        err_sink = CaptureSink(fs.new_ino(), sb.limits.output_bytes)
+        out = OpenFile(fs, out_sink, "pipe:[stdout]", readable=False, writable=True)
+        err = OpenFile(fs, err_sink, "pipe:[stderr]", readable=False, writable=True)
+        if stdin is None:
+            source = fs.open("/dev/null", fs.root)
+        else:
+            data = stdin.encode() if isinstance(stdin, str) else bytes(stdin)
+            source = OpenFile(fs, ByteSource(fs.new_ino(), data), "pipe:[stdin]", readable=True, writable=False)
+        session.start(cmd, source, out, err, env=env, cwd=workdir)
+        for f in (out, err, source):
+            f.close_unreferenced()
+        error_class = None
+        kernel = sb.kernel
+        try:
+            kernel.scheduler.run_until(lambda: not session.running, deadline=start + limit)
+        except (DeadlineExceeded, Deadlock) as e:
+            error_class = "TIMEOUT" if isinstance(e, DeadlineExceeded) else "DEADLOCK"
+            for proc in list(kernel.procs.values()):
+                if proc.pid >= session.first_pid and not proc.exited:
+                    kernel.kill(proc, Signal.SIGKILL)
+            session.abort(128 + Signal.SIGKILL)
+        status = session.status if session.status is not None else 128 + Signal.SIGKILL
+        if error_class is None and status == 128 + Signal.SIGKILL and time.monotonic() >= start + limit:
+            error_class = "TIMEOUT"
+        sb.cwd = session.state.cwd
+        return CommandResult(
+            stdout_bytes=sb._collected(out_sink),
+            stderr_bytes=sb._collected(err_sink),
+            exit_code=status,
+            duration_ms=(time.monotonic() - start) * 1000,
+            truncated=out_sink.truncated or err_sink.truncated,
+            error_class=error_class,
+            pipestatus=list(session.state.pipestatus),
+        )
 
 
 def _file_error(e: VfsError, path: str) -> FileError:

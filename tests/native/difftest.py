@@ -1,22 +1,22 @@
 """Differential testing: the same command line in the sandbox and on the
 host (real GNU coreutils, LC_ALL=C.UTF-8), compared byte for byte.
 
-Case files (tests/cases/*.cases) hold one command line per line, in shell
-syntax (see ``parse`` for the subset understood until the shell runs the
-cases). `#` starts a comment. Every case runs in a fresh copy of the files
+Case files (tests/cases/*.cases) hold one shell command line per line;
+it runs under the host's `bash -c` and the sandbox's shell. `#` starts a
+comment. Every case runs in a fresh copy of the files
 of tests/cases/fixtures, on both sides, as uid 1000.
 """
 
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from wasmsand import Sandbox
+from wasmsand.vfs.inode import walk_tree
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 WORKDIR = "/home/user/work"
@@ -44,51 +44,25 @@ class Outcome:
 
 
 def load_cases(name: str) -> list[Case]:
+    """One case per line; or a multi-line script between a line `{{{` and
+    a line `}}}`."""
     cases = []
+    block: list[str] | None = None
+    start = 0
     for n, raw in enumerate((CASES / name).read_text().splitlines(), 1):
+        if block is not None:
+            if raw.strip() == "}}}":
+                cases.append(Case(name, start, "\n".join(block)))
+                block = None
+            else:
+                block.append(raw)
+            continue
         line = raw.strip()
-        if line and not line.startswith("#"):
+        if line == "{{{":
+            block, start = [], n
+        elif line and not line.startswith("#"):
             cases.append(Case(name, n, line))
     return cases
-
-
-def _words(command: str) -> list[str]:
-    lex = shlex.shlex(command, posix=True, punctuation_chars="|&;<>")
-    lex.whitespace_split = True
-    return list(lex)
-
-
-Step = tuple[str, list[list[str]], dict[int, tuple[str, str]]]  # (joiner, stages, redirections)
-
-
-def parse(command: str) -> list[Step]:
-    """A tiny subset of the shell, enough for case lines until the real
-    shell runs them: pipelines joined by `;`, `&&`, `||`, with `< f`,
-    `> f`, `>> f`, `2> f`, `2>&1` redirections on a pipeline's ends."""
-    steps: list[Step] = []
-    joiner = ";"
-    stages: list[list[str]] = [[]]
-    redirs: dict[int, tuple[str, str]] = {}
-    words = _words(command)
-    i = 0
-    while i < len(words):
-        w = words[i]
-        if w in (";", "&&", "||"):
-            steps.append((joiner, stages, redirs))
-            joiner, stages, redirs = w, [[]], {}
-        elif w == "|":
-            stages.append([])
-        elif w in ("<", ">", ">>", ">&"):
-            redirs[0 if w == "<" else 1] = (w, words[i + 1])
-            i += 1
-        elif w.isdigit() and i + 1 < len(words) and words[i + 1] in ("<", ">", ">>", ">&"):
-            redirs[int(w)] = (words[i + 1], words[i + 2])
-            i += 2
-        else:
-            stages[-1].append(w)
-        i += 1
-    steps.append((joiner, stages, redirs))
-    return steps
 
 
 def run_host(command: str, workdir: Path) -> Outcome:
@@ -103,40 +77,11 @@ def run_host(command: str, workdir: Path) -> Outcome:
 
 
 def run_sandbox(sb: Sandbox, command: str) -> Outcome:
-    """Runs the case line's steps with exec(), redirections done by opening
-    the files themselves (programs see files, as with a shell)."""
-    out, err = bytearray(), bytearray()
-    status = 0
-    fs = sb.fs
-    workdir = fs.resolve(WORKDIR, fs.root)
-    for joiner, stages, redirs in parse(command):
-        if (joiner == "&&" and status != 0) or (joiner == "||" and status == 0):
-            continue
-        source_spec = redirs.get(0)
-        source = fs.open(source_spec[1] if source_spec else "/dev/null", workdir)
-        sinks = {}
-        for fd in (1, 2):
-            spec = redirs.get(fd)
-            if spec and spec[0] in (">", ">>"):
-                sinks[fd] = fs.open(
-                    spec[1],
-                    workdir,
-                    read=False,
-                    write=True,
-                    create=True,
-                    truncate=spec[0] == ">",
-                    append=spec[0] == ">>",
-                )
-        r = sb._exec_from(stages, source, cwd=WORKDIR, env={"TZ": "UTC"}, stdout=sinks.get(1), stderr=sinks.get(2))
-        status = r.exit_code
-        if redirs.get(2) == (">&", "1"):
-            out += r.stdout_bytes + r.stderr_bytes  # (interleaving is not kept)
-        elif redirs.get(1) == (">&", "2"):
-            err += r.stdout_bytes + r.stderr_bytes
-        else:
-            out += r.stdout_bytes
-            err += r.stderr_bytes
-    return Outcome(bytes(out), bytes(err), status)
+    """The case line through the sandbox's shell, as `bash -c` would run
+    it (so no alias expansion, unlike the interactive-like session)."""
+    sb.commands.run("shopt -u expand_aliases", cwd=WORKDIR)
+    r = sb.commands.run(command, cwd=WORKDIR, env={"TZ": "UTC"}, timeout=60)
+    return Outcome(r.stdout_bytes, r.stderr_bytes, r.exit_code)
 
 
 def host_names() -> tuple[str, str]:
@@ -162,6 +107,10 @@ def prepare(sb: Sandbox, host_dir: Path) -> None:
     sb.files.write("/etc/passwd", f"root:x:0:0:root:/root:/bin/bash\n{user}:x:1000:1000::/home/user:/bin/bash\n")
     sb.files.write("/etc/group", f"root:x:0:\n{group}:x:1000:\n")
     if sb.files.exists(WORKDIR):
+        # A case may leave a directory unreadable: open everything first.
+        for _path, inode in walk_tree(sb.fs.resolve(WORKDIR, sb.fs.root)):  # type: ignore[arg-type]
+            inode.mode |= 0o700
+        sb.fs.resolve(WORKDIR, sb.fs.root).mode |= 0o700
         sb.files.remove(WORKDIR)
     if host_dir.exists():
         shutil.rmtree(host_dir)

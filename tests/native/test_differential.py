@@ -14,12 +14,7 @@ from wasmsand import Sandbox
 from .difftest import CASES, Case, load_cases, prepare, run_host, run_sandbox
 
 ALL_CASES = [case for path in sorted(CASES.glob("*.cases")) for case in load_cases(path.name)]
-
-
-@pytest.fixture(scope="module")
-def sandbox():  # type: ignore[no-untyped-def]
-    with Sandbox() as sb:
-        yield sb
+IDS = [f"{c.file}:{c.line}: {c.command.splitlines()[0][:60]}" for c in ALL_CASES]
 
 
 @pytest.fixture(scope="module")
@@ -31,13 +26,13 @@ def host_base():  # type: ignore[no-untyped-def]
     shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
-def test_matches_host(sandbox: Sandbox, host_base: Path, case: Case) -> None:
-    sb = sandbox
+@pytest.mark.parametrize("case", ALL_CASES, ids=IDS)
+def test_matches_host(host_base: Path, case: Case) -> None:
     host_dir = host_base / "work"
-    prepare(sb, host_dir)
-    want = run_host(case.command, host_dir)
-    got = run_sandbox(sb, case.command)
+    with Sandbox() as sb:
+        prepare(sb, host_dir)
+        want = run_host(case.command, host_dir)
+        got = run_sandbox(sb, case.command)
     assert got.stdout == want.stdout
     assert got.status == want.status
     assert got.stderr == want.stderr

@@ -20,9 +20,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-__all__ = ["CompiledModule", "Host", "ImportHandler", "Instance", "InstanceLimits", "Memory", "Trap"]
+__all__ = ["TRAP_MESSAGES", "CompiledModule", "Host", "ImportHandler", "Instance", "InstanceLimits", "Memory", "Trap"]
 
 ImportHandler = Callable[..., Any]
+
+# The message of a trap of each kind, the same on every host (it reaches the
+# user as "wasmsand: CMD: MESSAGE"); a trap of kind "other" keeps the
+# engine's own words.
+TRAP_MESSAGES = {
+    "deadline": "interrupted (time limit)",
+    "stack": "call stack exhausted",
+    "memory": "out of bounds memory access",
+    "unreachable": "unreachable code reached (aborted)",
+}
 
 
 class Trap(Exception):
@@ -95,6 +105,8 @@ class Host(Protocol):
     """A WebAssembly engine."""
 
     name: str
+    # How deep Python may recurse while the scheduler runs (0: leave it).
+    recursion_limit: int
 
     def compile(self, wasm: bytes, name: str) -> CompiledModule:
         """Compiles (or loads from cache) a module; ValueError if invalid."""

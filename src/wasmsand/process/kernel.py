@@ -12,7 +12,7 @@ from ..hosts.base import Host, InstanceLimits, Trap
 from ..vfs import Directory, Errno, FdTable, FileSystem, OpenFile, Pipe, PipeInode, RegularFile, VfsError
 from ..vfs.filesystem import X_OK, ProcessView
 from ..vfs.layout import parse_command_marker
-from .process import Process
+from .process import Process, Task
 from .programs import Program, ProgramTable, WasmProgram
 from .scheduler import Scheduler
 from .signals import Signal
@@ -33,8 +33,10 @@ class Kernel:
         host: Host,
         programs: ProgramTable,
         instance_limits: InstanceLimits | None = None,
+        max_processes: int = 256,
     ) -> None:
         self.fs = fs
+        self.max_processes = max_processes
         self.host = host
         self.programs = programs
         self.instance_limits = instance_limits or InstanceLimits()
@@ -129,13 +131,18 @@ class Kernel:
         fds: Mapping[int, OpenFile],
         parent: Process | None = None,
         program: Program | None = None,
+        path: str | None = None,
     ) -> Process:
-        """Creates a process running ``argv`` (resolved through PATH unless
-        ``program`` is given); it runs when the scheduler next runs.
-        Raises VfsError (ENOENT, EACCES, ENOEXEC...) if it cannot start."""
+        """Creates a process running ``argv`` (the executable is ``path``,
+        or argv[0] looked up through PATH, unless ``program`` is given); it
+        runs when the scheduler next runs. Raises VfsError (ENOENT, EACCES,
+        ENOEXEC...) if it cannot start."""
         if program is None:
-            path = self.find_command(argv[0], env, cwd)
+            if path is None:
+                path = self.find_command(argv[0], env, cwd)
             program, argv = self.load_program(path, list(argv), cwd)
+        if sum(1 for p in self.procs.values() if not p.exited) >= self.max_processes:
+            raise VfsError(Errno.EAGAIN)
         table = FdTable()
         for fd, f in sorted(fds.items()):
             table.install_at(fd, f)
@@ -161,6 +168,22 @@ class Kernel:
         self.procs[pid] = proc
         self._next_pid = pid + 1
         return proc
+
+    def exec(self, proc: Process, argv: list[str], *, env: dict[str, str], path: str) -> Task:
+        """execve: the task that will run ``path`` in ``proc`` (same pid and
+        descriptors). The caller installs it (a Python task raises
+        ExecRequest). Raises VfsError if the file cannot be executed."""
+        program, argv = self.load_program(path, list(argv), proc.cwd)
+        proc.argv = list(argv)
+        proc.env = dict(env)
+        for fd in list(proc.preopens):
+            proc.fds.close(fd, missing_ok=True)
+        root = self.fs.open("/", self.fs.root, read=True)
+        proc.preopens = {proc.fds.install(root, 3): "/"}
+        try:
+            return program.start(self, proc)
+        except (Trap, ValueError) as e:
+            raise VfsError(Errno.ENOEXEC if isinstance(e, ValueError) else Errno.ENOMEM) from e
 
     def finish(self, proc: Process, status: int) -> None:
         """The process ended with ``status``: close its descriptors (so

@@ -16,9 +16,18 @@ from .waits import Wait
 
 if TYPE_CHECKING:
     from .kernel import Kernel
-    from .process import Process
+    from .process import Process, Task
 
-__all__ = ["PyTask", "block"]
+__all__ = ["ExecRequest", "PyTask", "block"]
+
+
+class ExecRequest(BaseException):
+    """Raised by a Python process that replaces itself with a program
+    (exec): the process goes on with ``task``."""
+
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self.task = task
 
 
 class _Block:
@@ -49,10 +58,17 @@ class PyTask:
             proc.wait = self.coro.send(None)
         except StopIteration as e:
             self.kernel.finish(proc, int(e.value or 0) & 0xFF)
+        except ExecRequest as e:
+            self.coro.close()
+            proc.task = e.task
+            proc.wait = None
         except ProcExit as e:
             self.kernel.finish(proc, e.code)
         except ProcKilled as e:
             self.kernel.finish(proc, 128 + e.signal)
+        except RecursionError:
+            self.kernel.report(proc, f"{proc.name}: maximum nesting depth exceeded")
+            self.kernel.finish(proc, 2)
         except Exception as e:  # a bug of ours must not take the host down
             self.kernel.report(proc, f"wasmsand: {proc.name}: internal error: {type(e).__name__}: {e}")
             self.kernel.finish(proc, 128 + Signal.SIGABRT)

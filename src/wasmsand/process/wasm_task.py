@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from ..hosts.base import CompiledModule, Trap
 from ..wasi.preview1 import Preview1, RetryCall
 from .sandbox_abi import SandboxAbi
+from .scheduler import DeadlineExceeded, Deadlock
 from .signals import ProcExit, ProcKilled, Signal
 from .waits import Wait, Yield
 
@@ -88,6 +89,8 @@ class WasmTask:
             self.kernel.finish(proc, 128 + e.signal)
         except Trap as t:
             self._trapped(t)
+        except (DeadlineExceeded, Deadlock):
+            raise  # from a nested run (a module without Asyncify): the caller's to handle
         except Exception as e:  # a bug of ours must not take the host down
             self.kernel.report(proc, f"wasmsand: {proc.name}: internal error: {type(e).__name__}: {e}")
             self.kernel.finish(proc, 128 + Signal.SIGABRT)

@@ -14,6 +14,7 @@ use std::fs;
 use std::io::{self, Read, Write};
 
 use wsutil::args::{self, HasArg, Item, Spec, HELP, VERSION};
+use wsutil::fnmatch::fnmatch;
 use wsutil::io::{open_input, stdout, Input, Out};
 use wsutil::regex::{self, ctype, Dialect, ExecFlags, Flags, Regex, Scan, SetOptions};
 use wsutil::{set_util, strerror, Error};
@@ -815,107 +816,15 @@ impl Config {
     }
 }
 
-/// GNU's `fnmatch` without flags: `*`, `?`, `[...]` (with `!`/`^`
-/// negation and ranges), backslash escapes; `*` matches `/` too.
-fn fnmatch(pat: &[u8], name: &[u8]) -> bool {
-    let (mut p, mut n) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    loop {
-        if p < pat.len() {
-            match pat[p] {
-                b'*' => {
-                    star = Some((p, n));
-                    p += 1;
-                    continue;
-                }
-                b'?' if n < name.len() => {
-                    p += 1;
-                    n += 1;
-                    continue;
-                }
-                b'[' if n < name.len() => {
-                    if let Some((matched, next)) = bracket_glob(&pat[p..], name[n]) {
-                        if matched {
-                            p += next;
-                            n += 1;
-                            continue;
-                        }
-                    } else if name[n] == b'[' {
-                        p += 1;
-                        n += 1;
-                        continue;
-                    }
-                }
-                b'\\' if p + 1 < pat.len() && n < name.len() && pat[p + 1] == name[n] => {
-                    p += 2;
-                    n += 1;
-                    continue;
-                }
-                c if c != b'\\' && n < name.len() && c == name[n] => {
-                    p += 1;
-                    n += 1;
-                    continue;
-                }
-                _ => {}
-            }
-        } else if n == name.len() {
-            return true;
-        }
-        match star {
-            Some((sp, sn)) if sn < name.len() => {
-                star = Some((sp, sn + 1));
-                p = sp + 1;
-                n = sn + 1;
-            }
-            _ => return false,
-        }
-    }
-}
-
-/// A glob bracket at the start of `pat`: whether `c` is in it and its
-/// length; None when it is not closed (then `[` is literal).
-fn bracket_glob(pat: &[u8], c: u8) -> Option<(bool, usize)> {
-    let mut i = 1;
-    let negate = matches!(pat.get(i), Some(b'!') | Some(b'^'));
-    if negate {
-        i += 1;
-    }
-    let mut matched = false;
-    let mut first = true;
-    loop {
-        let ch = *pat.get(i)?;
-        if ch == b']' && !first {
-            return Some((matched != negate, i + 1));
-        }
-        first = false;
-        let lo = if ch == b'\\' {
-            i += 1;
-            *pat.get(i)?
-        } else {
-            ch
-        };
-        i += 1;
-        if pat.get(i) == Some(&b'-') && pat.get(i + 1).map_or(false, |&x| x != b']') {
-            let hi = pat[i + 1];
-            i += 2;
-            if lo <= c && c <= hi {
-                matched = true;
-            }
-        } else if lo == c {
-            matched = true;
-        }
-    }
-}
-
 /// Matches `name` against a glob, anchored or (for command-line names)
 /// also against every suffix after a `/`.
 fn glob_matches(pat: &[u8], name: &[u8], anchored: bool) -> bool {
-    if fnmatch(pat, name) {
+    if fnmatch(pat, name, false) {
         return true;
     }
     if !anchored {
         for (i, &b) in name.iter().enumerate() {
-            if b == b'/' && name.get(i + 1) != Some(&b'/') && fnmatch(pat, &name[i + 1..]) {
+            if b == b'/' && name.get(i + 1) != Some(&b'/') && fnmatch(pat, &name[i + 1..], false) {
                 return true;
             }
         }

@@ -1,0 +1,80 @@
+"""Three families kept apart, as in Oils: syntax errors (found by the
+parser), shell errors (a failed expansion or builtin, with a status), and
+control flow (break, continue, return, exit — not errors at all)."""
+
+from __future__ import annotations
+
+__all__ = [
+    "BreakLoop",
+    "ContinueLoop",
+    "ControlFlow",
+    "ExitShell",
+    "FatalShellError",
+    "ParseError",
+    "ReturnFromFunction",
+    "ShellError",
+]
+
+
+class ParseError(Exception):
+    """A syntax error: bash prints it with the line and exits 2.
+
+    ``token`` is the unexpected token (None for "unexpected end of file");
+    ``message`` overrides the standard wording when set.
+    """
+
+    def __init__(self, line: int, token: str | None = None, message: str | None = None) -> None:
+        self.line = line
+        self.token = token
+        self.message = message
+        super().__init__(self.text())
+
+    def text(self) -> str:
+        if self.message is not None:
+            return self.message
+        if self.token is None:
+            return "syntax error: unexpected end of file"
+        return f"syntax error near unexpected token `{self.token}'"
+
+
+class ShellError(Exception):
+    """An error that ends the current command with ``status`` after
+    printing ``message`` (``bash: ...``)."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class FatalShellError(ShellError):
+    """An error that, in a non-interactive shell, ends the whole script
+    (unbound variable with set -u, ${x:?msg}, a bad substitution...)."""
+
+
+class ControlFlow(Exception):
+    """Base of break/continue/return/exit."""
+
+
+class BreakLoop(ControlFlow):
+    def __init__(self, levels: int = 1) -> None:
+        super().__init__(levels)
+        self.levels = levels
+
+
+class ContinueLoop(ControlFlow):
+    def __init__(self, levels: int = 1) -> None:
+        super().__init__(levels)
+        self.levels = levels
+
+
+class ReturnFromFunction(ControlFlow):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class ExitShell(ControlFlow):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
