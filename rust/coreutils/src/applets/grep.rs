@@ -925,7 +925,14 @@ impl Search {
                 }
                 match fs::metadata(&path) {
                     Ok(m) => m,
-                    Err(_) => continue,
+                    Err(e) => {
+                        // -R: a dangling link is a file that cannot be opened.
+                        if !self.skipped(&name, false, false) {
+                            self.filename = display_path(&path, omit_dot_slash);
+                            self.suppressible_error(&e);
+                        }
+                        continue;
+                    }
                 }
             } else {
                 lmeta
