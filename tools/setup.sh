@@ -12,7 +12,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 # crates come from Debian's packaged registry (see rust/.cargo/config.toml).
 APT_PACKAGES=(
   rustc cargo libstd-rust-dev-wasm32 wasi-libc lld clang libclang-rt-dev-wasm32 binaryen
-  librust-unicode-width-dev librust-regex-dev
+  librust-unicode-width-dev librust-regex-dev librust-memchr-dev
   # The browser tests: headless Chromium driven by chromedriver.
   chromium chromium-driver
   # The differential tests compare our tree with the real one.

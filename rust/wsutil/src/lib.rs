@@ -19,6 +19,7 @@ pub mod pathname;
 pub mod pathstat;
 pub mod printf;
 pub mod prompt;
+pub mod regex;
 pub mod resyntax;
 pub mod sys;
 pub mod xfloat;
