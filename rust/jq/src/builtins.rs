@@ -195,12 +195,6 @@ pub static NATIVES: &[Native] = &[
     cf!("modf", 0, |_, v, _| crate::math::modf_v(v)),
     cf!("lgamma_r", 0, |_, v, _| crate::math::lgamma_r_v(v)),
     cf!("significand", 0, |_, v, _| crate::math::one("significand", v)),
-    cf!("abs", 0, |_, v, _| match v {
-        Value::Num(f) if *f < 0.0 => Ok(Value::Num(-f)),
-        Value::Dec(d) if d.f < 0.0 => Ok(Value::Num(-d.f)),
-        Value::Num(_) | Value::Dec(_) => Ok(v.clone()),
-        _ => err(format!("{} has no absolute value", describe(v))),
-    }),
     cf!("getpath_value", 1, |_, v, a| match &a[0] {
         Value::Arr(p) => getpath(v, p),
         _ => err("Path must be specified as an array"),
@@ -745,7 +739,8 @@ fn call_gen(it: &mut Interp, name: &str, args: &'static [Expr], env: &Rc<Env>, i
             out(it, input)
         }
         ("stderr", 0) => {
-            let text = value::to_json(&input.v);
+            // 1.7: strings go out raw, anything else as compact JSON.
+            let text = value::to_text(&input.v);
             let _ = std::io::stderr().write_all(text.as_bytes());
             out(it, input)
         }
