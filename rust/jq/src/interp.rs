@@ -168,6 +168,10 @@ fn push_var(env: &Rc<Env>, name: &str, v: Value) -> Rc<Env> {
 /// (the rest is for output, comparison and dropping deep values).
 const STACK_BUDGET: usize = crate::STACK_SIZE - (3 << 20);
 
+/// Nesting of evaluations allowed: measured against wasmtime's default
+/// 512 KiB native stack (about 380 fit), with a margin.
+pub const MAX_EVAL_DEPTH: usize = 300;
+
 /// An address near the top of the current stack frame.
 #[inline(never)]
 fn stack_pointer() -> usize {
@@ -192,6 +196,8 @@ pub struct Interp {
     pub builtin_names: Vec<String>,
     next_label: u64,
     stack_base: usize,
+    depth: usize,
+    pub max_depth: usize,
 }
 
 impl Interp {
@@ -205,6 +211,8 @@ impl Interp {
             builtin_names: Vec::new(),
             next_label: 0,
             stack_base: stack_pointer(),
+            depth: 0,
+            max_depth: 0,
         }
     }
 
@@ -213,8 +221,38 @@ impl Interp {
         self.next_label
     }
 
-    /// Runs `e` on `input`, passing each output to `out`.
+    /// Runs `e` on `input`, passing each output to `out`. Counts its own
+    /// nesting: the module's native stack (the engine's, not linear
+    /// memory) is small, and a clean error must come before it runs out.
     pub fn eval(&mut self, e: &'static Expr, env: &Rc<Env>, input: PV, out: Out) -> R {
+        if self.depth >= MAX_EVAL_DEPTH {
+            return err("Stack overflow: expression nested too deeply");
+        }
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            self.max_depth = self.depth;
+        }
+        let r = self.eval_inner(e, env, input, out);
+        self.depth -= 1;
+        r
+    }
+
+    #[inline(never)]
+    fn eval_inner(&mut self, e: &'static Expr, env: &Rc<Env>, input: PV, out: Out) -> R {
+        match e {
+            Expr::Identity => out(self, input),
+            Expr::Pipe(a, b) => self.eval(a, env, input, &mut |it, v| it.eval(b, env, v, out)),
+            Expr::Comma(a, b) => {
+                self.eval(a, env, input.clone(), out)?;
+                self.eval(b, env, input, out)
+            }
+            Expr::Call(c) => self.eval_call(c, env, input, out),
+            _ => self.eval_other(e, env, input, out),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_other(&mut self, e: &'static Expr, env: &Rc<Env>, input: PV, out: Out) -> R {
         match e {
             Expr::Identity => out(self, input),
             Expr::RecurseAll => self.recurse_default(input, out),
@@ -358,6 +396,7 @@ impl Interp {
         }
     }
 
+    #[inline(never)]
     fn eval_opt(&mut self, e: Option<&'static Expr>, env: &Rc<Env>, input: PV, out: &mut dyn FnMut(&mut Interp, Value) -> R) -> R {
         match e {
             None => out(self, Value::Null),
@@ -385,6 +424,7 @@ impl Interp {
         self.eval(c.expr, &c.env, input, out)
     }
 
+    #[inline(never)]
     fn eval_string(&mut self, fmt: Option<&str>, parts: &'static [StrPart], env: &Rc<Env>, input: PV, out: Out) -> R {
         // The last interpolation is the outermost loop, as in jq (the
         // string is built as a chain of `+`).
@@ -393,6 +433,7 @@ impl Interp {
         })
     }
 
+    #[inline(never)]
     fn string_parts(
         &mut self,
         fmt: Option<&str>,
@@ -427,6 +468,7 @@ impl Interp {
         }
     }
 
+    #[inline(never)]
     fn eval_try(&mut self, body: &'static Expr, handler: Option<&'static Expr>, env: &Rc<Env>, input: PV, out: Out) -> R {
         let mut downstream: Option<Ctl> = None;
         let res = self.eval(body, env, input.clone(), &mut |it, v| match out(it, v) {
@@ -452,6 +494,7 @@ impl Interp {
         }
     }
 
+    #[inline(never)]
     fn eval_alt(&mut self, a: &'static Expr, b: &'static Expr, env: &Rc<Env>, input: PV, out: Out) -> R {
         let mut any = false;
         let mut downstream: Option<Ctl> = None;
@@ -480,6 +523,7 @@ impl Interp {
         self.eval(b, env, input, out)
     }
 
+    #[inline(never)]
     fn eval_object(
         &mut self,
         entries: &'static [ObjEntry],
@@ -517,6 +561,7 @@ impl Interp {
         })
     }
 
+    #[inline(never)]
     fn eval_if(
         &mut self,
         arms: &'static [(Expr, Expr)],
@@ -542,6 +587,7 @@ impl Interp {
         })
     }
 
+    #[inline(never)]
     fn eval_reduce(
         &mut self,
         src: &'static Expr,
@@ -574,6 +620,7 @@ impl Interp {
     }
 
     #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
     fn eval_foreach(
         &mut self,
         src: &'static Expr,
@@ -603,6 +650,7 @@ impl Interp {
         })
     }
 
+    #[inline(never)]
     fn eval_bind(&mut self, src: &'static Expr, pats: &'static [Pattern], body: &'static Expr, env: &Rc<Env>, input: PV, out: Out) -> R {
         if pats.len() == 1 {
             return self.values(src, env, &input.v.clone(), &mut |it, v| {
@@ -650,6 +698,7 @@ impl Interp {
 
     /// Binds the first pattern (reduce and foreach take `?//` too, but
     /// only fall back on errors of the matching itself).
+    #[inline(never)]
     fn bind_patterns(&mut self, pats: &'static [Pattern], env: &Rc<Env>, v: &Value, out: &mut dyn FnMut(&mut Interp, &Rc<Env>) -> R) -> R {
         if pats.len() == 1 {
             return self.destructure(&pats[0], env, v, v, out);
@@ -687,6 +736,7 @@ impl Interp {
 
     /// Matches `v` against a pattern, calling `out` with the scope for
     /// each way it matches (keys computed by expressions may be several).
+    #[inline(never)]
     fn destructure(&mut self, pat: &'static Pattern, env: &Rc<Env>, v: &Value, dot: &Value, out: &mut dyn FnMut(&mut Interp, &Rc<Env>) -> R) -> R {
         match pat {
             Pattern::Var(name) => out(self, &push_var(env, name, v.clone())),
@@ -695,6 +745,7 @@ impl Interp {
         }
     }
 
+    #[inline(never)]
     fn destructure_array(
         &mut self,
         ps: &'static [Pattern],
@@ -717,6 +768,7 @@ impl Interp {
         })
     }
 
+    #[inline(never)]
     fn destructure_object(
         &mut self,
         es: &'static [(Expr, Option<String>, Option<Pattern>)],
@@ -761,6 +813,7 @@ impl Interp {
         Ok(())
     }
 
+    #[inline(never)]
     fn eval_call(&mut self, c: &'static Call, env: &Rc<Env>, input: PV, out: Out) -> R {
         self.check_stack()?;
         self.eval_call_inner(c, env, input, out)
@@ -777,6 +830,7 @@ impl Interp {
         (vs, r.err())
     }
 
+    #[inline(never)]
     fn eval_call_inner(&mut self, c: &'static Call, env: &Rc<Env>, input: PV, out: Out) -> R {
         match c.global.get() {
             Some(Global::Native(i)) => return builtins::call_native(self, i, &c.args, env, input, out),
@@ -790,6 +844,7 @@ impl Interp {
         }
     }
 
+    #[inline(never)]
     fn call_def(&mut self, d: &'static FuncDef, frame: Rc<Env>, args: &'static [Expr], env: &Rc<Env>, input: PV, out: Out) -> R {
         let closures: Vec<Closure> = args.iter().map(|a| Closure { expr: a, env: env.clone() }).collect();
         let callee = Rc::new(Env::Args(d, closures.clone(), frame));
@@ -797,6 +852,7 @@ impl Interp {
     }
 
     /// `def f($a; $b)` is `def f(a; b): a as $a | b as $b | ...`.
+    #[inline(never)]
     fn bind_value_params(&mut self, d: &'static FuncDef, cs: &[Closure], i: usize, env: Rc<Env>, input: PV, out: Out) -> R {
         if i == d.params.len() {
             return self.eval(&d.body, &env, input, out);
@@ -812,6 +868,7 @@ impl Interp {
     }
 
     /// `..`: the input, then recursively everything inside it.
+    #[inline(never)]
     pub fn recurse_default(&mut self, input: PV, out: Out) -> R {
         out(self, input.clone())?;
         match &input.v {
@@ -832,6 +889,7 @@ impl Interp {
     }
 
     /// The paths `f` designates in `v`.
+    #[inline(never)]
     pub fn paths_of(&mut self, f: &'static Expr, env: &Rc<Env>, v: &Value, out: &mut dyn FnMut(&mut Interp, Path) -> R) -> R {
         let start = PV { v: v.clone(), p: P::Yes(Rc::new(Vec::new())) };
         self.eval(f, env, start, &mut |it, pv| match pv.p {
@@ -840,6 +898,7 @@ impl Interp {
         })
     }
 
+    #[inline(never)]
     fn eval_assign(&mut self, op: AssignOp, lhs: &'static Expr, rhs: &'static Expr, env: &Rc<Env>, input: PV, out: Out) -> R {
         let dot = input.v.clone();
         match op {
@@ -872,6 +931,7 @@ impl Interp {
 
     /// `lhs |= f`: each path gets the first output of f on its value, or
     /// is deleted (all at the end) when f has none.
+    #[inline(never)]
     pub fn modify(
         &mut self,
         lhs: &'static Expr,
