@@ -170,7 +170,7 @@ const STACK_BUDGET: usize = crate::STACK_SIZE - (3 << 20);
 
 /// Nesting of evaluations allowed: measured against wasmtime's default
 /// 512 KiB native stack (about 380 fit), with a margin.
-pub const MAX_EVAL_DEPTH: usize = 300;
+pub const MAX_EVAL_DEPTH: usize = 150;
 
 /// An address near the top of the current stack frame.
 #[inline(never)]
