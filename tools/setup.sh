@@ -17,6 +17,8 @@ APT_PACKAGES=(
   chromium chromium-driver
   # The differential tests compare our tree with the real one.
   tree
+  # The differential tests of jq compare with the host's jq.
+  jq
 )
 # npm fetches the Pyodide core (tools/build_pyodide_dist.py). An image may
 # already have a Node.js with its own npm (not Debian's package): only
