@@ -20,6 +20,8 @@ APT_PACKAGES=(
   # Reference tools the differential tests compare with, missing from a
   # minimal Debian: util-linux's rev, column and hexdump; xxd; strings; file.
   xxd bsdextrautils binutils file
+  # The differential tests of jq compare with the host's jq.
+  jq
 )
 # npm fetches the Pyodide core (tools/build_pyodide_dist.py). An image may
 # already have a Node.js with its own npm (not Debian's package): only
