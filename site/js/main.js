@@ -515,7 +515,6 @@ $("reset").addEventListener("click", async () => {
   disarmWatchdog();
   client.kill();
   lastState = null;
-  await store.clear();
   session.ready = false;
   session.running = true;
   session.pending = [];
@@ -524,6 +523,7 @@ $("reset").addEventListener("click", async () => {
   term.reset();
   term.write(`${YELLOW}[wasmsand] reset: a fresh sandbox with the sample files${RESET}\r\n`);
   setStatus("restarting…", "loading");
+  await store.clear();
   booting = client.start(null);
   try {
     await ready(await booting);
@@ -550,6 +550,7 @@ term.focus();
 // bench/bench_playground.py).
 
 const hooks = {
+  term, // the xterm.js Terminal
   readyMs: null,
   marks: null,
   prompts: 0,

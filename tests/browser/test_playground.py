@@ -78,7 +78,13 @@ class Page:
         self.wait("w.idle()", READY_SECONDS)
 
     def screen(self) -> str:
-        return str(self.js("return window.__wasmsand ? window.__wasmsand.screenText() : '';"))
+        """The terminal's text, once xterm has drawn everything sent to it."""
+        return str(
+            self.driver.execute_async_script(
+                "const done = arguments[arguments.length - 1]; const w = window.__wasmsand;"
+                "if (!w) done(''); else w.term.write('', () => done(w.screenText()));"
+            )
+        )
 
     @property
     def textarea(self) -> Any:
@@ -128,6 +134,15 @@ class Page:
     def last_line(self) -> str:
         return self.screen().split("\n")[-1]
 
+    def expect_line(self, text: str, seconds: float = 10) -> None:
+        """Waits until the terminal's last line reads ``text`` (xterm draws
+        what it is sent a little later)."""
+        end = time.monotonic() + seconds
+        while self.last_line() != text:
+            if time.monotonic() > end:
+                raise AssertionError(f"the last line is {self.last_line()!r}, not {text!r}")
+            time.sleep(0.02)
+
 
 @pytest.fixture(scope="module")
 def page(base_url: str, downloads: Path) -> Iterator[Page]:
@@ -173,7 +188,7 @@ def _wait_file(path: Path, seconds: float = 20) -> bytes:
 def test_ready(page: Page) -> None:
     screen = page.screen()
     assert "[wasmsand] ready in" in screen
-    assert page.last_line() == PROMPT
+    page.expect_line(PROMPT)
     assert page.element("#status").text == "ready"
     marks = page.js("return window.__wasmsand.marks;")
     assert marks["pyodide"] < marks["wasmsand"] < marks["compiled"] <= marks["ready"]
@@ -193,7 +208,7 @@ def test_commands_and_stderr_colour(page: Page) -> None:
     # No trailing newline: the prompt still starts its own line.
     assert page.run("printf abc") == "abc"
     assert page.run("cd /tmp && pwd") == "/tmp"
-    assert page.last_line() == "user@wasmsand:/tmp$ "
+    page.expect_line("user@wasmsand:/tmp$ ")
     assert page.run("cd") == ""
 
 
@@ -202,21 +217,21 @@ def test_line_editing_and_history(page: Page) -> None:
 
     # Fix a typo in the middle of the line: "eho hi" -> "echo hi".
     page.keys("eho hi", Keys.HOME, Keys.ARROW_RIGHT, "c")
-    assert page.last_line() == PROMPT + "echo hi"
+    page.expect_line(PROMPT + "echo hi")
     page.keys(Keys.END, Keys.BACKSPACE, Keys.BACKSPACE, "there")
-    assert page.last_line() == PROMPT + "echo there"
+    page.expect_line(PROMPT + "echo there")
     assert page.run("") == "there"
     # Up recalls the previous lines, down comes back to the edited one.
     page.keys("draft")
     page.keys(Keys.ARROW_UP)
-    assert page.last_line() == PROMPT + "echo there"
+    page.expect_line(PROMPT + "echo there")
     page.keys(Keys.ARROW_UP)
-    assert page.last_line() == PROMPT + "cd"
+    page.expect_line(PROMPT + "cd")
     page.keys(Keys.ARROW_DOWN, Keys.ARROW_DOWN)
-    assert page.last_line() == PROMPT + "draft"
+    page.expect_line(PROMPT + "draft")
     # Ctrl-U kills the line; Ctrl-C at a prompt abandons it.
     page.keys(Keys.CONTROL + "u")
-    assert page.last_line() == PROMPT
+    page.expect_line(PROMPT)
     before = page.prompts()
     page.keys("abandoned", Keys.CONTROL + "c")
     page.wait(f"w.prompts > {before} && w.idle()")
@@ -316,7 +331,7 @@ def test_export_and_import(page: Page, downloads: Path) -> None:
     page.wait(f"w.imports > {imports} && w.idle()")
     assert f"[wasmsand] imported {name}" in page.screen()
     # Files and the working directory came back.
-    assert page.last_line() == "user@wasmsand:~/saved$ "
+    page.expect_line("user@wasmsand:~/saved$ ")
     assert (
         page.run("cat note.txt; head -n 1 ../README.txt") == "kept in the export\nWelcome to the wasmsand playground."
     )
@@ -383,7 +398,7 @@ def test_reload_keeps_files_and_history(page: Page) -> None:
     page.load()
     assert "restored your files from" in page.screen()
     page.keys(Keys.ARROW_UP)
-    assert page.last_line() == PROMPT + "echo persisted > across-reload.txt"
+    page.expect_line(PROMPT + "echo persisted > across-reload.txt")
     page.keys(Keys.CONTROL + "u")
     assert page.run("cat across-reload.txt before-loop.txt") == "persisted\nsurvives"
 
@@ -393,8 +408,7 @@ def test_reset(page: Page) -> None:
     reset.click()
     assert reset.text == "Sure? Click again"
     reset.click()
-    page.wait("w.idle()", READY_SECONDS)
-    assert "[wasmsand] reset: a fresh sandbox" in page.screen()
+    page.wait("w.screenText().startsWith('[wasmsand] reset: a fresh sandbox') && w.idle()", READY_SECONDS)
     assert page.run("ls") == "README.txt\npeople.csv\npeople.json\nstats.py"
     page.driver.execute_async_script(
         "const done = arguments[arguments.length - 1]; window.__wasmsand.savedState().then(() => done());"
