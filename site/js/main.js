@@ -275,7 +275,7 @@ function fatal(err) {
 
 term.write(
   `\x1b[1mwasmsand playground\x1b[0m — a bash-like shell and coreutils compiled to WebAssembly,\r\n` +
-    `running in this tab. Try the examples on the right; Tab completes, ↑/↓ recall, Ctrl-C stops.\r\n`,
+    `running in this tab. Try the examples; Tab completes, ↑/↓ recall, Ctrl-C stops a command.\r\n`,
 );
 session.running = true;
 term.write(`${DIM}Loading Pyodide and wasmsand…${RESET}`);
