@@ -23,7 +23,8 @@ APT_PACKAGES=(
   # The differential tests of jq compare with the host's jq.
   jq
 )
-# npm fetches the Pyodide core (tools/build_pyodide_dist.py). An image may
+# npm fetches the Pyodide core (tools/build_pyodide_dist.py) and xterm.js
+# for the playground (tools/build_site.py). An image may
 # already have a Node.js with its own npm (not Debian's package): only
 # install Debian's when there is no npm at all.
 if ! command -v npm >/dev/null 2>&1; then
