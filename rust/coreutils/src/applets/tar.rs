@@ -411,6 +411,17 @@ struct Transform {
     global: bool,
 }
 
+/// An operand or a positional option.
+#[derive(Clone)]
+enum Arg {
+    Dir(String),
+    Name(String),
+    /// Exclusion patterns, and how GNU names the option in its "has no
+    /// effect" warning.
+    Exclude(Vec<String>, String),
+    Recursion(bool),
+}
+
 struct Opts {
     mode: Mode,
     archive: String,
@@ -444,8 +455,9 @@ struct Opts {
     show_transformed: bool,
     hard_deref: bool,
     transforms: Vec<Transform>,
-    /// Operands and -C, in order: `(directory, name)` pairs.
-    names: Vec<(Option<String>, String)>,
+    /// Operands and the options that are positional when creating (-C,
+    /// --exclude, --[no-]recursion), in command-line order.
+    args: Vec<Arg>,
     /// The last -C (extract/list work there).
     dir: Option<String>,
 }
@@ -644,7 +656,7 @@ pub fn main(argv: &[String]) -> i32 {
         show_transformed: false,
         hard_deref: false,
         transforms: Vec::new(),
-        names: Vec::new(),
+        args: Vec::new(),
         dir: None,
     };
     let mut null = false;
@@ -663,18 +675,24 @@ pub fn main(argv: &[String]) -> i32 {
             Item::Opt('f', Some(v)) => o.archive = v,
             Item::Opt('C', Some(v)) => {
                 cur_dir = Some(v.clone());
-                o.names.push((Some(v), String::new()));
+                o.args.push(Arg::Dir(v));
             }
             Item::Opt('T', Some(v)) => files_from.push((cur_dir.clone(), v)),
             Item::Opt('X', Some(v)) => match read_list(&v, false) {
-                Ok(list) => o.excludes.extend(list),
+                Ok(list) => {
+                    o.excludes.extend(list.clone());
+                    o.args.push(Arg::Exclude(list, format!("--exclude-from {}", wsutil::quote_locale(&v))));
+                }
                 Err(e) => {
-                    eprintln!("tar: {}: Cannot open: {}", v, strerror(&e));
+                    eprintln!("tar: {}: {}", v, strerror(&e));
                     eprintln!("tar: Error is not recoverable: exiting now");
                     return 2;
                 }
             },
-            Item::Opt(key::EXCLUDE, Some(v)) => o.excludes.push(v),
+            Item::Opt(key::EXCLUDE, Some(v)) => {
+                o.excludes.push(v.clone());
+                o.args.push(Arg::Exclude(vec![v.clone()], format!("--exclude {}", wsutil::quote_locale(&v))));
+            }
             Item::Opt(key::EXCLUDE_VCS, _) => {
                 for p in [
                     "CVS", "RCS", "SCCS", ".git", ".gitignore", ".gitattributes", ".gitmodules", ".cvsignore", ".svn",
@@ -683,11 +701,14 @@ pub fn main(argv: &[String]) -> i32 {
                 ] {
                     o.excludes.push(p.to_string());
                 }
+                o.args.push(Arg::Exclude(o.excludes.clone(), "--exclude-vcs".to_string()));
             }
             Item::Opt(key::EXCLUDE_BACKUPS, _) => {
                 for p in [".#*", "*~", "#*#"] {
                     o.excludes.push(p.to_string());
                 }
+                let list = vec![".#*".to_string(), "*~".to_string(), "#*#".to_string()];
+                o.args.push(Arg::Exclude(list, "--exclude-backups".to_string()));
             }
             Item::Opt('v', _) => o.verbose += 1,
             Item::Opt('z', _) => o.gzip = true,
@@ -705,8 +726,14 @@ pub fn main(argv: &[String]) -> i32 {
             Item::Opt('h', _) => o.dereference = true,
             Item::Opt(key::HARD_DEREF, _) => o.hard_deref = true,
             Item::Opt('m', _) => o.touch = true,
-            Item::Opt(key::NO_RECURSION, _) => o.recursion = false,
-            Item::Opt(key::RECURSION, _) => o.recursion = true,
+            Item::Opt(key::NO_RECURSION, _) => {
+                o.recursion = false;
+                o.args.push(Arg::Recursion(false));
+            }
+            Item::Opt(key::RECURSION, _) => {
+                o.recursion = true;
+                o.args.push(Arg::Recursion(true));
+            }
             Item::Opt('H', Some(v)) => match parse_format(&v) {
                 Some(f) => o.format = f,
                 None => {
@@ -786,7 +813,7 @@ pub fn main(argv: &[String]) -> i32 {
             }
             Item::Opt(c, _) if UNSUPPORTED_SHORT.contains(c) => return unsupported(&format!("-{}", c)),
             Item::Opt(_, _) => {}
-            Item::Operand(f) => o.names.push((None, f)),
+            Item::Operand(f) => o.args.push(Arg::Name(f)),
         }
     }
     modes.dedup();
@@ -819,12 +846,12 @@ pub fn main(argv: &[String]) -> i32 {
             }
         };
         for n in names {
-            o.names.push((None, n));
+            o.args.push(Arg::Name(n));
             let _ = &dir;
         }
     }
     o.dir = cur_dir;
-    let has_names = o.names.iter().any(|(d, n)| d.is_none() && !n.is_empty());
+    let has_names = o.args.iter().any(|a| matches!(a, Arg::Name(n) if !n.is_empty()));
     if matches!(o.mode, Mode::Append | Mode::Update) && o.archive == "-" {
         return usage_fail("Options '-Aru' are incompatible with '-f -'");
     }
@@ -1035,7 +1062,7 @@ fn encode_header(m: &Member, format: Format) -> [u8; BLOCK] {
     put_octal(&mut h, 116, 8, m.gid, gnu);
     put_octal(&mut h, 124, 12, m.size, gnu);
     put_octal(&mut h, 136, 12, m.mtime.max(0) as u64, gnu);
-    h[156] = if format == Format::V7 && m.typeflag == b'5' { 0 } else { m.typeflag };
+    h[156] = if format == Format::V7 && m.typeflag == b'0' { 0 } else { m.typeflag };
     put_str(&mut h, 157, 100, m.linkname.as_bytes());
     match format {
         Format::Gnu | Format::OldGnu => put_str(&mut h, 257, 8, b"ustar  \0"),
@@ -1045,13 +1072,15 @@ fn encode_header(m: &Member, format: Format) -> [u8; BLOCK] {
     if format != Format::V7 {
         put_str(&mut h, 265, 32, m.uname.as_bytes());
         put_str(&mut h, 297, 32, m.gname.as_bytes());
-        if !gnu || matches!(m.typeflag, b'3' | b'4') {
-            put_octal(&mut h, 329, 8, m.devmajor, gnu);
-            put_octal(&mut h, 337, 8, m.devminor, gnu);
-        }
         if !prefix.is_empty() {
             put_str(&mut h, 345, 155, prefix.as_bytes());
         }
+    }
+    // GNU fills the device numbers for all but its own format (v7
+    // included, where the fields do not even exist).
+    if !gnu || matches!(m.typeflag, b'3' | b'4') {
+        put_octal(&mut h, 329, 8, m.devmajor, gnu);
+        put_octal(&mut h, 337, 8, m.devminor, gnu);
     }
     set_checksum(&mut h);
     h
@@ -1784,7 +1813,15 @@ impl Tar {
     }
 
     fn read_archive(&mut self) -> i32 {
-        self.wanted = self.o.names.iter().filter(|(d, n)| d.is_none() && !n.is_empty()).map(|(_, n)| (n.clone(), false)).collect();
+        self.wanted = self
+            .o
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                Arg::Name(n) if !n.is_empty() => Some((n.clone(), false)),
+                _ => None,
+            })
+            .collect();
         let input = match self.open_read() {
             Ok(r) => r,
             Err(code) => return code,
@@ -2130,6 +2167,7 @@ impl Tar {
     }
 
     fn create(&mut self) -> i32 {
+        self.check_trailing_options();
         let sink = match self.open_write(false) {
             Ok(s) => s,
             Err(code) => return code,
@@ -2160,23 +2198,53 @@ impl Tar {
         WriteFailed
     }
 
+    /// GNU's complaint about positional options after the last operand
+    /// of -c (they affect nothing).
+    fn check_trailing_options(&mut self) {
+        if self.o.mode != Mode::Create {
+            return;
+        }
+        let last = self.o.args.iter().rposition(|a| matches!(a, Arg::Name(_)));
+        let after: Vec<String> = self.o.args[last.map_or(0, |i| i + 1)..]
+            .iter()
+            .filter_map(|a| match a {
+                Arg::Dir(d) => Some(format!("-C {}", wsutil::quote_locale(d))),
+                Arg::Exclude(_, label) => Some(label.clone()),
+                Arg::Recursion(true) => Some("--recursion".to_string()),
+                Arg::Recursion(false) => Some("--no-recursion".to_string()),
+                Arg::Name(_) => None,
+            })
+            .collect();
+        if after.is_empty() {
+            return;
+        }
+        self.error("The following options were used after any non-optional arguments in archive create or update mode.  These options are positional and affect only arguments that follow them.  Please, rearrange them properly.");
+        for a in after {
+            self.error(&format!("{} has no effect", a));
+        }
+    }
+
     fn add_operands(&mut self, w: &mut Writer) -> Result<(), WriteFailed> {
         let start = std::env::current_dir().ok();
-        let names = self.o.names.clone();
-        for (dir, name) in names {
-            if let Some(d) = dir {
-                if let Err(e) = std::env::set_current_dir(&d) {
-                    let _ = self.out.flush();
-                    eprintln!("tar: {}: Cannot open: {}", quote_name(&d), strerror(&e));
-                    eprintln!("tar: Error is not recoverable: exiting now");
-                    std::process::exit(2);
+        let args = self.o.args.clone();
+        // Exclusions and recursion apply to the operands after them.
+        self.o.excludes.clear();
+        self.o.recursion = true;
+        for a in args {
+            match a {
+                Arg::Dir(d) => {
+                    if let Err(e) = std::env::set_current_dir(&d) {
+                        let _ = self.out.flush();
+                        eprintln!("tar: {}: Cannot open: {}", quote_name(&d), strerror(&e));
+                        eprintln!("tar: Error is not recoverable: exiting now");
+                        std::process::exit(2);
+                    }
                 }
-                continue;
+                Arg::Exclude(list, _) => self.o.excludes.extend(list),
+                Arg::Recursion(r) => self.o.recursion = r,
+                Arg::Name(name) if !name.is_empty() => self.add_path(w, &name, true)?,
+                Arg::Name(_) => {}
             }
-            if name.is_empty() {
-                continue;
-            }
-            self.add_path(w, &name, true)?;
         }
         if let Some(s) = start {
             let _ = std::env::set_current_dir(s);
@@ -2388,9 +2456,9 @@ impl Tar {
                     return Ok(false);
                 }
                 if m.linkname.len() > 100 {
+                    // GNU says so, yet writes the member with the link cut.
                     let msg = format!("{}: link name is too long; not dumped", quote_name(&m.linkname));
                     self.error(&msg);
-                    return Ok(false);
                 }
                 if m.uid > 0o7777777 || m.gid > 0o7777777 || m.size > 0o77777777777 {
                     let msg = format!("{}: value out of range; not dumped", quote_name(path));
@@ -2452,8 +2520,8 @@ impl Tar {
         }
         if matches!(fmt, Format::Gnu | Format::OldGnu) {
             hm.name = truncate_utf8(&hm.name, 100);
-            hm.linkname = truncate_utf8(&hm.linkname, 100);
         }
+        hm.linkname = truncate_utf8(&hm.linkname, 100);
         if fmt == Format::V7 {
             hm.uname.clear();
             hm.gname.clear();
