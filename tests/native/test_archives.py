@@ -448,5 +448,60 @@ def test_zip_update_and_delete_keep_the_rest(sb: Sandbox, host: Path) -> None:
     assert host_run("unzip -Z1 t.zip", host).stdout == b"a\nb\n"
 
 
+# ---------------------------------------------------------------------------
+# damaged input
+# ---------------------------------------------------------------------------
+
+
+def _damaged(data: bytes, rnd: random.Random) -> bytes:
+    b = bytearray(data)
+    kind = rnd.randrange(4)
+    if kind == 0 and b:
+        for _ in range(rnd.randint(1, 8)):
+            b[rnd.randrange(len(b))] ^= 1 << rnd.randrange(8)
+    elif kind == 1:
+        del b[rnd.randrange(len(b) + 1) :]
+    elif kind == 2:
+        at = rnd.randrange(len(b) + 1)
+        b[at:at] = bytes(rnd.getrandbits(8) for _ in range(rnd.randint(1, 600)))
+    else:
+        at = rnd.randrange(len(b) + 1)
+        b[at : at + 4] = b"\xff\xff\xff\x7f"
+    return bytes(b)
+
+
+COMMANDS = {
+    "gz": ["gzip -dc f", "gzip -l f", "gzip -tv f", "tar tzvf f", "gzip -dcf f"],
+    "tar": ["tar tvf f", "tar xf f -C out", "tar xOf f", "tar tf - < f"],
+    "zip": ["unzip -l f", "unzip -v f", "unzip -t f", "unzip -o -q f -d out", "unzip -p f"],
+}
+
+
+@pytest.mark.parametrize(
+    "fixture,kind",
+    [
+        ("hello.gz", "gz"),
+        ("long.txt.gz", "gz"),
+        ("tree.tgz", "gz"),
+        ("tree.tar", "tar"),
+        ("pax.tar", "tar"),
+        ("tree.zip", "zip"),
+        ("long.zip", "zip"),
+    ],
+)
+def test_damaged_archives_never_crash(sb: Sandbox, fixture: str, kind: str) -> None:
+    """Bit flips, truncations, insertions and absurd sizes: errors and
+    statuses, never a trap (status 134) or a panic."""
+    rnd = random.Random(fixture)
+    data = (ARC / fixture).read_bytes()
+    sb.files.mkdir(f"{HOME}/w/out")
+    for i in range(25):
+        put(sb, "f", _damaged(data, rnd))
+        for cmd in COMMANDS[kind]:
+            r = sb.commands.run(cmd + " > /dev/null", cwd=f"{HOME}/w", timeout=60)
+            assert r.exit_code not in (134, 139), (i, cmd, r.stderr)
+            assert "panicked" not in r.stderr, (i, cmd, r.stderr)
+
+
 if __name__ == "__main__":
     make_fixtures()

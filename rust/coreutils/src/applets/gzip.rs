@@ -596,11 +596,9 @@ impl<W: Write> Write for GzEncoder<W> {
 // The command line
 // ---------------------------------------------------------------------------
 
-const SETUID: char = '\u{e010}';
 const RSYNCABLE: char = '\u{e011}';
 const SYNCHRONOUS: char = '\u{e012}';
 const PRESUME_TTY: char = '\u{e013}';
-const HELP_ONLY: char = '\u{e014}';
 
 /// GNU gzip's options, in its table's order (ambiguity messages list them
 /// so).
@@ -803,7 +801,7 @@ pub fn main_gzip(argv: &[String]) -> i32 {
             Item::Opt('c', _) => o.to_stdout = true,
             Item::Opt('d', _) => o.decompress = true,
             Item::Opt('f', _) => o.force += 1,
-            Item::Opt('h', _) | Item::Opt('H', _) | Item::Opt(HELP_ONLY, _) => {
+            Item::Opt('h', _) | Item::Opt('H', _) => {
                 print!("{}", GZIP_USAGE);
                 return 0;
             }
@@ -851,7 +849,6 @@ pub fn main_gzip(argv: &[String]) -> i32 {
             Item::Opt(RSYNCABLE, _) => {
                 return wsutil::report(&wsutil::Error::Unsupported("--rsyncable".into()), 1);
             }
-            Item::Opt(SETUID, _) => {}
             Item::Opt(c, _) if c.is_ascii_digit() => o.level = c as u32 - '0' as u32,
             Item::Opt(_, _) => {}
             Item::Operand(f) => files.push(f),

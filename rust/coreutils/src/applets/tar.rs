@@ -19,7 +19,7 @@ use wsutil::datetime::{self, Timespec, Zone};
 use wsutil::fnmatch::fnmatch;
 use wsutil::fsmeta::{self, FileStat, Names, SetTime};
 use wsutil::io::{stdout, RawFd};
-use wsutil::{errno_text, strerror};
+use wsutil::strerror;
 
 pub const APPLETS: &[wsutil::Applet] = &[("tar", main)];
 
@@ -1233,10 +1233,15 @@ impl<'a> Reader<'a> {
         self.data(size, &mut |_| true)
     }
 
+    /// A long name or pax record block, kept in memory (only its first
+    /// MiB: nothing sane is longer, and a damaged size must not exhaust
+    /// memory).
     fn read_all(&mut self, size: u64) -> Result<Vec<u8>, ReadStop> {
+        const MAX: usize = 1 << 20;
         let mut v = Vec::new();
         self.data(size, &mut |b| {
-            v.extend_from_slice(b);
+            let room = MAX.saturating_sub(v.len()).min(b.len());
+            v.extend_from_slice(&b[..room]);
             true
         })?;
         Ok(v)
@@ -2983,7 +2988,3 @@ fn apply_transform(t: &Transform, name: &str) -> String {
     out
 }
 
-#[allow(dead_code)]
-fn errno_msg(code: i32) -> &'static str {
-    errno_text(code)
-}

@@ -165,6 +165,12 @@ fn read_directory(f: &mut File) -> Result<(Vec<Entry>, u64), OpenError> {
             cd_offset = le64(&rec, 48);
         }
     }
+    if cd_offset.checked_add(cd_size).map_or(true, |e| e > len) && end_abs < cd_size {
+        return Err(OpenError::Bad("central directory out of range".into()));
+    }
+    if cd_size > len {
+        return Err(OpenError::Bad("central directory out of range".into()));
+    }
     // Archives with a prefix (self-extractors) are off by its length.
     let shift = end_abs.saturating_sub(cd_offset + cd_size);
     let shift = if pos >= 20 && le32(&tail, pos - 20) == LOC64_SIG { 0 } else { shift };
