@@ -161,6 +161,49 @@ const UNSUPPORTED_LONG: &[&str] = &[
     "restrict",
 ];
 
+/// Refused options that take an argument.
+const UNSUPPORTED_WITH_ARG: &[&str] = &[
+    "listed-incremental",
+    "hole-detection",
+    "level",
+    "sparse-version",
+    "add-file",
+    "exclude-ignore",
+    "exclude-ignore-recursive",
+    "exclude-tag",
+    "exclude-tag-all",
+    "exclude-tag-under",
+    "to-command",
+    "group-map",
+    "mode",
+    "owner-map",
+    "xattrs-exclude",
+    "xattrs-include",
+    "info-script",
+    "new-volume-script",
+    "tape-length",
+    "rmt-command",
+    "rsh-command",
+    "volno-file",
+    "pax-option",
+    "label",
+    "use-compress-program",
+    "starting-file",
+    "newer-mtime",
+    "newer",
+    "after-date",
+    "suffix",
+    "checkpoint-action",
+    "index-file",
+    "no-quote-chars",
+    "quote-chars",
+    "quoting-style",
+    "warning",
+];
+
+/// Refused options with an optional argument.
+const UNSUPPORTED_OPTIONAL_ARG: &[&str] = &["occurrence", "atime-preserve", "backup", "checkpoint"];
+
 /// Marks an option of [`LONG`] this build refuses; [`spec`] gives each
 /// its own key so the message can name it.
 const UNSUP: char = '\u{e1ff}';
@@ -354,6 +397,14 @@ fn spec() -> Spec {
         if k == UNSUP {
             let idx = UNSUPPORTED_LONG.iter().position(|&u| u == name).unwrap_or(n);
             n += 1;
+            // Refused, but parsed as GNU parses them (argument and all).
+            let has = if UNSUPPORTED_OPTIONAL_ARG.contains(&name) {
+                HasArg::Optional
+            } else if UNSUPPORTED_WITH_ARG.contains(&name) {
+                HasArg::Required
+            } else {
+                has
+            };
             long.push((name, has, char::from_u32(key::UNSUPPORTED + idx as u32).unwrap_or(UNSUP)));
         } else {
             long.push((name, has, k));
@@ -663,6 +714,7 @@ pub fn main(argv: &[String]) -> i32 {
     let mut files_from: Vec<(Option<String>, String)> = Vec::new();
     let mut cur_dir: Option<String> = None;
     let mut old_o = false;
+    let mut utc_given = false;
     for item in items {
         match item {
             Item::Opt('c', _) => modes.push(Mode::Create),
@@ -737,7 +789,7 @@ pub fn main(argv: &[String]) -> i32 {
             Item::Opt('H', Some(v)) => match parse_format(&v) {
                 Some(f) => o.format = f,
                 None => {
-                    return usage_fail(&format!("Invalid archive format: {}", wsutil::quote_locale(&v)));
+                    return usage_fail(&format!("{}: Invalid archive format", v));
                 }
             },
             Item::Opt(key::FORMAT_POSIX, _) => o.format = Format::Pax,
@@ -758,7 +810,6 @@ pub fn main(argv: &[String]) -> i32 {
                 _ => {
                     eprintln!("tar: invalid argument {} for {}", wsutil::quote_locale(&v), wsutil::quote_locale("--sort"));
                     eprintln!("Valid arguments are:\n  - {}\n  - {}\n  - {}", wsutil::quote_locale("none"), wsutil::quote_locale("name"), wsutil::quote_locale("inode"));
-                    usage_hint();
                     return 2;
                 }
             },
@@ -783,7 +834,10 @@ pub fn main(argv: &[String]) -> i32 {
             },
             Item::Opt(key::REMOVE_FILES, _) => o.remove_files = true,
             Item::Opt(key::FULL_TIME, _) => o.full_time = true,
-            Item::Opt(key::UTC, _) => o.utc = true,
+            Item::Opt(key::UTC, _) => {
+                o.utc = true;
+                utc_given = true;
+            }
             Item::Opt(key::SHOW_TRANSFORMED, _) => o.show_transformed = true,
             Item::Opt(key::SHOW_STORED, _) => o.show_transformed = false,
             Item::Opt(key::STRIP, Some(v)) => match v.parse::<usize>() {
@@ -825,6 +879,10 @@ pub fn main(argv: &[String]) -> i32 {
         _ => {
             return usage_fail("You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option");
         }
+    }
+    // GNU tar lists verbosely when given --utc.
+    if utc_given && o.mode == Mode::List && o.verbose == 0 {
+        o.verbose = 1;
     }
     if old_o && matches!(o.mode, Mode::Create | Mode::Append | Mode::Update) {
         o.format = Format::V7;
@@ -1469,6 +1527,14 @@ pub fn make_symlink(target: &str, path: &str) -> io::Result<()> {
     }
 }
 
+/// A member name given on the command line, the directory -C chose for it
+/// (GNU's -C is positional on extraction too), and whether it matched.
+struct Wanted {
+    name: String,
+    dir: Option<std::path::PathBuf>,
+    found: bool,
+}
+
 /// A directory whose mode and time are set once its contents are in.
 struct DelayedDir {
     path: String,
@@ -1486,7 +1552,11 @@ struct Tar {
     /// Prefixes already reported as removed.
     removed_prefixes: Vec<String>,
     /// Operand names and whether they matched (list/extract).
-    wanted: Vec<(String, bool)>,
+    wanted: Vec<Wanted>,
+    /// Where members go when no operand names them (the last -C).
+    default_dir: Option<std::path::PathBuf>,
+    /// The directory extraction currently works in.
+    cur_dir: Option<std::path::PathBuf>,
     delayed: Vec<DelayedDir>,
     umask: u32,
     out: wsutil::io::Out,
@@ -1551,6 +1621,8 @@ impl Tar {
             ugswidth: 18,
             removed_prefixes: Vec::new(),
             wanted: Vec::new(),
+            default_dir: None,
+            cur_dir: None,
             delayed: Vec::new(),
             umask: fsmeta::umask(),
             out: stdout(),
@@ -1669,34 +1741,38 @@ impl Tar {
         })
     }
 
-    /// Whether a member is selected by the operands (all when none).
-    fn selected(&mut self, name: &str) -> bool {
+    /// Whether a member is selected by the operands (all when none), and
+    /// the directory to extract it in.
+    fn selected(&mut self, name: &str) -> Option<Option<std::path::PathBuf>> {
         if self.wanted.is_empty() {
-            return true;
+            return Some(self.default_dir.clone());
         }
         let n = name.trim_end_matches('/');
         let wild = self.o.wildcards.unwrap_or(false);
         let anchored = self.o.anchored.unwrap_or(true);
         let ic = self.o.ignore_case;
-        for (w, found) in self.wanted.iter_mut() {
-            let w2 = w.trim_end_matches('/');
-            let hit = if wild && has_wildcards(w2) {
-                let m = |s: &str| match_pattern(w2, s, true, ic);
-                m(n) || (!anchored && n.match_indices('/').any(|(i, _)| m(&n[i + 1..])))
-            } else {
-                let (a, b) = if ic { (n.to_lowercase(), w2.to_lowercase()) } else { (n.to_string(), w2.to_string()) };
+        for want in self.wanted.iter_mut() {
+            let w2 = want.name.trim_end_matches('/');
+            let pattern = wild && has_wildcards(w2);
+            let m = |s: &str| {
+                if pattern {
+                    return match_pattern(w2, s, true, ic);
+                }
+                let (a, b) = if ic { (s.to_lowercase(), w2.to_lowercase()) } else { (s.to_string(), w2.to_string()) };
                 a == b || (a.starts_with(&b) && a.as_bytes().get(b.len()) == Some(&b'/')) || b.is_empty()
             };
+            // Unanchored, a name may match from any component on.
+            let hit = m(n) || (!anchored && n.match_indices('/').any(|(i, _)| m(&n[i + 1..])));
             if hit {
-                *found = true;
-                return true;
+                want.found = true;
+                return Some(want.dir.clone());
             }
         }
-        false
+        None
     }
 
     fn report_not_found(&mut self) {
-        let missing: Vec<String> = self.wanted.iter().filter(|(_, f)| !f).map(|(w, _)| w.clone()).collect();
+        let missing: Vec<String> = self.wanted.iter().filter(|w| !w.found).map(|w| w.name.clone()).collect();
         if missing.is_empty() {
             return;
         }
@@ -1818,24 +1894,33 @@ impl Tar {
     }
 
     fn read_archive(&mut self) -> i32 {
-        self.wanted = self
-            .o
-            .args
-            .iter()
-            .filter_map(|a| match a {
-                Arg::Name(n) if !n.is_empty() => Some((n.clone(), false)),
-                _ => None,
-            })
-            .collect();
         let input = match self.open_read() {
             Ok(r) => r,
             Err(code) => return code,
         };
-        if let Some(dir) = self.o.dir.clone() {
-            if let Err(e) = std::env::set_current_dir(&dir) {
-                return self.fatal(&format!("{}: Cannot open: {}", quote_name(&dir), strerror(&e)));
+        // Resolve the -C chain: each name gets the directory in force
+        // where it appears on the command line.
+        let start = std::env::current_dir().ok();
+        let mut dir: Option<std::path::PathBuf> = None;
+        let mut wanted = Vec::new();
+        for a in self.o.args.clone() {
+            match a {
+                Arg::Dir(d) => {
+                    if let Err(e) = std::env::set_current_dir(&d) {
+                        return self.fatal(&format!("{}: Cannot open: {}", quote_name(&d), strerror(&e)));
+                    }
+                    dir = std::env::current_dir().ok();
+                }
+                Arg::Name(n) if !n.is_empty() => wanted.push(Wanted { name: n, dir: dir.clone(), found: false }),
+                _ => {}
             }
         }
+        if let Some(s) = &start {
+            let _ = std::env::set_current_dir(s);
+        }
+        self.wanted = wanted;
+        self.default_dir = dir;
+        self.cur_dir = start;
         let mut reader = Reader::new(input, self.o.ignore_zeros, !self.compressed);
         let r = self.read_loop(&mut reader);
         if reader.skipped {
@@ -1859,10 +1944,19 @@ impl Tar {
         while let Some(m) = reader.next()? {
             let stored = m.name.clone();
             let safe = self.safer_name(&stored, false);
-            let chosen = self.selected(&stored) && !self.excluded(&stored);
-            if !chosen {
-                reader.skip(if m.has_data() { m.size } else { 0 })?;
-                continue;
+            let chosen = if self.excluded(&stored) { None } else { self.selected(&stored) };
+            let dir = match chosen {
+                Some(d) => d,
+                None => {
+                    reader.skip(if m.has_data() { m.size } else { 0 })?;
+                    continue;
+                }
+            };
+            if self.o.mode == Mode::Extract && dir.is_some() && dir != self.cur_dir {
+                if let Some(d) = &dir {
+                    let _ = std::env::set_current_dir(d);
+                }
+                self.cur_dir = dir;
             }
             match self.o.mode {
                 Mode::List => {
@@ -1932,7 +2026,7 @@ impl Tar {
                 if self.prepare_path(&path, &m) {
                     let mut r = make_symlink(&m.linkname, &path);
                     if matches!(&r, Err(e) if e.raw_os_error() == Some(44)) {
-                        make_parents(&path);
+                        self.make_parents(&path);
                         r = make_symlink(&m.linkname, &path);
                     }
                     match r {
@@ -1964,7 +2058,7 @@ impl Tar {
                 if self.prepare_path(&path, &m) {
                     let mut r = fs::hard_link(&target, &path);
                     if matches!(&r, Err(e) if e.raw_os_error() == Some(44)) {
-                        make_parents(&path);
+                        self.make_parents(&path);
                         r = fs::hard_link(&target, &path);
                     }
                     if let Err(e) = r {
@@ -2031,8 +2125,21 @@ impl Tar {
                         self.error(&msg);
                         return false;
                     }
-                } else if let Err(e) = fs::remove_file(path) {
-                    let msg = format!("{}: Cannot unlink: {}", quote_name(path), strerror(&e));
+                } else if fs::remove_file(path).is_err() {
+                    // GNU reports the creation that failed, not the removal.
+                    let msg = match m.typeflag {
+                        b'2' => format!(
+                            "{}: Cannot create symlink to {}: File exists",
+                            quote_name(path),
+                            wsutil::quote_locale(&m.linkname)
+                        ),
+                        b'1' => format!(
+                            "{}: Cannot hard link to {}: File exists",
+                            quote_name(path),
+                            wsutil::quote_locale(&m.linkname)
+                        ),
+                        _ => format!("{}: Cannot open: File exists", quote_name(path)),
+                    };
                     self.error(&msg);
                     return false;
                 }
@@ -2062,7 +2169,7 @@ impl Tar {
             Err(_) => {
                 let mut r = fs::create_dir(path);
                 if matches!(&r, Err(e) if e.raw_os_error() == Some(44)) {
-                    make_parents(path);
+                    self.make_parents(path);
                     r = fs::create_dir(path);
                 }
                 if let Err(e) = r {
@@ -2076,7 +2183,39 @@ impl Tar {
         // Keep the directory writable until its contents are in.
         let _ = fsmeta::chmod(path, mode | 0o700);
         let mtime = if self.o.touch { None } else { Some(Timespec::new(m.mtime, m.mtime_nsec)) };
-        self.delayed.push(DelayedDir { path: path.to_string(), mode, mtime });
+        let abs = match std::env::current_dir() {
+            Ok(c) => c.join(path).to_string_lossy().into_owned(),
+            Err(_) => path.to_string(),
+        };
+        self.delayed.push(DelayedDir { path: abs, mode, mtime });
+    }
+
+    /// Makes the missing directories above `path`; with -vv GNU says so,
+    /// one line each.
+    fn make_parents(&mut self, path: &str) {
+        let mut at = 0;
+        let bytes = path.as_bytes();
+        while let Some(i) = bytes[at..].iter().position(|&b| b == b'/') {
+            let end = at + i;
+            at = end + 1;
+            if end == 0 {
+                continue;
+            }
+            let dir = &path[..end];
+            if fsmeta::stat(dir, true).is_ok() {
+                continue;
+            }
+            if fs::create_dir(dir).is_ok() && self.o.verbose > 1 {
+                let mode = format!("d{}", fsmeta::perm_string(0o777 & !self.umask));
+                let line = format!("{} {:>36} {}", mode, "Creating directory:", quote_name(dir));
+                if self.o.to_stdout {
+                    let _ = self.out.flush();
+                    eprintln!("{}", line);
+                } else {
+                    let _ = writeln!(self.out, "{}", line);
+                }
+            }
+        }
     }
 
     fn restore_dirs(&mut self) {
@@ -2105,7 +2244,7 @@ impl Tar {
         let trunc = self.o.old_files == OldFiles::Overwrite;
         let mut f = open(path, trunc);
         if matches!(&f, Err(e) if e.raw_os_error() == Some(44)) {
-            make_parents(path);
+            self.make_parents(path);
             f = open(path, trunc);
         }
         let f = match f {
@@ -2688,14 +2827,6 @@ impl Tar {
     }
 }
 
-/// Makes the directories above `path` (GNU does so silently).
-fn make_parents(path: &str) {
-    if let Some(i) = path.rfind('/') {
-        if i > 0 {
-            let _ = fs::create_dir_all(&path[..i]);
-        }
-    }
-}
 
 fn has_dotdot(name: &str) -> bool {
     name.split('/').any(|c| c == "..")
