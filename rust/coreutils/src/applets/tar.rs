@@ -430,6 +430,7 @@ enum Mode {
     Extract,
     Append,
     Update,
+    Delete,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -722,7 +723,7 @@ pub fn main(argv: &[String]) -> i32 {
             Item::Opt('x', _) => modes.push(Mode::Extract),
             Item::Opt('r', _) => modes.push(Mode::Append),
             Item::Opt('u', _) => modes.push(Mode::Update),
-            Item::Opt(key::DELETE, _) => return unsupported("--delete"),
+            Item::Opt(key::DELETE, _) => modes.push(Mode::Delete),
             Item::Opt(key::TEST_LABEL, _) => return unsupported("--test-label"),
             Item::Opt('f', Some(v)) => o.archive = v,
             Item::Opt('C', Some(v)) => {
@@ -913,7 +914,7 @@ pub fn main(argv: &[String]) -> i32 {
     if matches!(o.mode, Mode::Append | Mode::Update) && o.archive == "-" {
         return usage_fail("Options '-Aru' are incompatible with '-f -'");
     }
-    if matches!(o.mode, Mode::Append | Mode::Update) && o.gzip {
+    if matches!(o.mode, Mode::Append | Mode::Update | Mode::Delete) && o.gzip {
         return usage_fail("Cannot update compressed archives");
     }
     if o.mode == Mode::Create && !has_names {
@@ -1211,6 +1212,9 @@ struct Reader<'a> {
     global: HashMap<String, String>,
     /// Where the last header started.
     last_header: u64,
+    /// Where the last member's first header (long name or pax records
+    /// included) started.
+    member_start: u64,
     /// Any header seen (else the input "does not look like a tar archive").
     seen: bool,
     /// A bad header was skipped (status 2 at the end).
@@ -1221,7 +1225,17 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn new(r: Box<dyn Read + 'a>, ignore_zeros: bool, check_short: bool) -> Self {
-        Reader { r, offset: 0, ignore_zeros, global: HashMap::new(), last_header: 0, seen: false, skipped: false, check_short }
+        Reader {
+            r,
+            offset: 0,
+            ignore_zeros,
+            global: HashMap::new(),
+            last_header: 0,
+            member_start: 0,
+            seen: false,
+            skipped: false,
+            check_short,
+        }
     }
 
     /// Reads one block; `Ok(false)` at a clean end of input.
@@ -1312,6 +1326,7 @@ impl<'a> Reader<'a> {
         let mut pax: HashMap<String, String> = HashMap::new();
         let mut buf = [0u8; BLOCK];
         let mut in_bad = false;
+        let mut first: Option<u64> = None;
         loop {
             let start = self.offset;
             if !self.block(&mut buf)? {
@@ -1352,6 +1367,8 @@ impl<'a> Reader<'a> {
             in_bad = false;
             self.seen = true;
             self.last_header = start;
+            let first_start = *first.get_or_insert(start);
+            self.member_start = first_start;
             match m.typeflag {
                 b'L' => {
                     let data = self.read_all(m.size)?;
@@ -1673,6 +1690,7 @@ impl Tar {
             Mode::Create => self.create(),
             Mode::List | Mode::Extract => self.read_archive(),
             Mode::Append | Mode::Update => self.append(),
+            Mode::Delete => self.delete(),
         }
     }
 
@@ -2821,6 +2839,128 @@ impl Tar {
         self.finish_status()
     }
 
+    /// --delete: the archive again without the named members.
+    fn delete(&mut self) -> i32 {
+        let wanted: Vec<Wanted> = self
+            .o
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                Arg::Name(n) if !n.is_empty() => Some(Wanted { name: n.clone(), dir: None, found: false }),
+                _ => None,
+            })
+            .collect();
+        self.wanted = wanted;
+        let from_stdin = self.o.archive == "-";
+        let mut source: Box<dyn ReadSeek> = if from_stdin {
+            let mut v = Vec::new();
+            if let Err(e) = RawFd::new(0).read_to_end(&mut v) {
+                return self.fatal(&format!("Read error: {}", strerror(&e)));
+            }
+            Box::new(io::Cursor::new(v))
+        } else {
+            // GNU opens it read-write, creating it: a missing archive is
+            // an empty one.
+            match OpenOptions::new().read(true).write(true).create(true).open(&self.o.archive) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    let msg = format!("{}: Cannot open: {}", quote_name(&self.o.archive), strerror(&e));
+                    return self.fatal(&msg);
+                }
+            }
+        };
+        let mut head = [0u8; 2];
+        let n = wsutil::io::read_full(&mut source, &mut head).unwrap_or(0);
+        if n == 2 && head == [0x1f, 0x8b] {
+            return self.fatal("Cannot update compressed archives");
+        }
+        let _ = source.seek(SeekFrom::Start(0));
+        // Which byte ranges stay.
+        let mut keep: Vec<(u64, u64)> = Vec::new();
+        {
+            let mut reader = Reader::new(Box::new(io::BufReader::new(&mut source)), false, false);
+            loop {
+                match reader.next() {
+                    Ok(Some(m)) => {
+                        let start = reader.member_start;
+                        let drop = self.selected(&m.name).is_some() && !self.wanted.is_empty();
+                        if reader.skip(if m.has_data() { m.size } else { 0 }).is_err() {
+                            let _ = self.out.flush();
+                            eprintln!("tar: Unexpected EOF in archive");
+                            return self.fatal("");
+                        }
+                        if !drop {
+                            keep.push((start, reader.offset));
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(_) => return self.fatal(""),
+                }
+            }
+            if reader.skipped {
+                self.status = 2;
+            }
+        }
+        if self.wanted.iter().all(|w| !w.found) {
+            // Nothing to remove: the archive stays as it is.
+            self.report_not_found();
+            if from_stdin {
+                let mut out = RawFd::new(1);
+                let _ = source.seek(SeekFrom::Start(0));
+                let _ = io::copy(&mut source, &mut out);
+            }
+            return self.finish_status();
+        }
+        let tmp = format!("{}.tar-delete", self.o.archive);
+        let sink: Box<dyn Write> = if from_stdin {
+            Box::new(io::BufWriter::with_capacity(64 * 1024, RawFd::new(1)))
+        } else {
+            match File::create(&tmp) {
+                Ok(f) => Box::new(io::BufWriter::with_capacity(64 * 1024, f)),
+                Err(e) => {
+                    let msg = format!("{}: Cannot open: {}", quote_name(&tmp), strerror(&e));
+                    return self.fatal(&msg);
+                }
+            }
+        };
+        let mut w = Writer { w: sink, written: 0, record: self.o.record };
+        let mut r: io::Result<()> = Ok(());
+        for (a, b) in keep {
+            r = r.and_then(|_| {
+                source.seek(SeekFrom::Start(a))?;
+                let mut chunk = (&mut source).take(b - a);
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = chunk.read(&mut buf)?;
+                    if n == 0 {
+                        break;
+                    }
+                    w.put(&buf[..n])?;
+                }
+                Ok(())
+            });
+        }
+        let r = r.and_then(|_| w.finish(0));
+        drop(w);
+        if let Err(e) = r {
+            let _ = fs::remove_file(&tmp);
+            let _ = self.write_failed(&e);
+            return 2;
+        }
+        if !from_stdin {
+            if let Ok(st) = fsmeta::stat(&self.o.archive, true) {
+                let _ = fsmeta::chmod(&tmp, st.mode & 0o7777);
+            }
+            if let Err(e) = fs::rename(&tmp, &self.o.archive) {
+                let _ = fs::remove_file(&tmp);
+                let msg = format!("{}: Cannot rename: {}", quote_name(&self.o.archive), strerror(&e));
+                return self.fatal(&msg);
+            }
+        }
+        self.report_not_found();
+        self.finish_status()
+    }
+
     fn finish_status_with(&mut self, code: i32) -> i32 {
         self.status = code;
         self.finish_status()
@@ -2854,6 +2994,11 @@ fn truncate_utf8(s: &str, max: usize) -> String {
     let bytes = &s.as_bytes()[..max];
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// What --delete reads from: the archive file or all of standard input.
+trait ReadSeek: Read + Seek {}
+
+impl<T: Read + Seek> ReadSeek for T {}
 
 /// A GNU ././@LongLink record (type L or K) holding `name`.
 fn long_record(kind: u8, name: &str) -> Vec<u8> {

@@ -1501,7 +1501,6 @@ impl Unzipper {
         let mut code = 0;
         let mut links: Vec<(String, String)> = Vec::new();
         let mut dirs: Vec<(String, Entry)> = Vec::new();
-        let umask = fsmeta::umask();
         for e in entries {
             let mut rel = e.name.clone();
             // unzip strips leading slashes and ".." components.
@@ -1604,8 +1603,10 @@ impl Unzipper {
                 eprintln!("{}:  {}", path, msg);
                 code = 2;
             }
+            // unzip restores the stored mode as it is (no umask), less
+            // set-id bits.
             if let Some(m) = e.unix_mode() {
-                let _ = fsmeta::chmod(&path, m & 0o777 & !umask);
+                let _ = fsmeta::chmod(&path, m & 0o1777);
             }
             let t = Timespec::new(e.time(&self.zone), 0);
             let _ = fsmeta::set_times(&path, true, SetTime::At(t), SetTime::At(t));
@@ -1627,7 +1628,7 @@ impl Unzipper {
         // Directory times last, deepest first.
         for (p, e) in dirs.into_iter().rev() {
             if let Some(m) = e.unix_mode() {
-                let _ = fsmeta::chmod(&p, m & 0o777 & !umask);
+                let _ = fsmeta::chmod(&p, m & 0o1777);
             }
             let t = Timespec::new(e.time(&self.zone), 0);
             let _ = fsmeta::set_times(&p, true, SetTime::At(t), SetTime::At(t));
