@@ -45,6 +45,18 @@ def row(name: str, sandbox: float, host_value: float | None, unit: str, lower_is
         print(f"{name:<44} {sandbox:>10.3f} {unit}")
 
 
+def _builtin_script() -> str:
+    """1,000 lines of assignments, arithmetic, tests, case and echo."""
+    kinds = [
+        "x{m}=$((i + {i}))",
+        'echo "line {i} $x{m}" >/dev/null',
+        "i=$((i+1))",
+        "[[ $i -gt {i} ]] && y=ok",
+        "case $y in ok) z={i};; esac",
+    ]
+    return "\n".join(kinds[i % 5].format(i=i, m=i % 50) for i in range(1000))
+
+
 def main() -> None:
     print(f"wasmsand benchmark — {time.strftime('%Y-%m-%d %H:%M')} — python {sys.version.split()[0]}")
     Sandbox().close()  # warm the compiled-module cache
@@ -90,6 +102,17 @@ def main() -> None:
     t_sb = best_of(3, lambda: sb.exec([["seq", "1", "100000000"], ["head", "-n", "3"]]))
     t_host = best_of(3, host("seq 1 100000000 | head -n 3"))
     row("seq 1 100000000 | head -n 3", t_sb * 1000, t_host * 1000, "ms")
+    script = _builtin_script()
+    t_sb = best_of(3, lambda: sb.commands.run(script))
+    t_host = best_of(3, host(script))
+    row("shell: 1,000-line script of builtins", t_sb * 1000, t_host * 1000, "ms")
+    loop = "for ((i=0;i<10000;i++)); do s=$((s+i*2)); done; echo $s"
+    t_sb = best_of(3, lambda: sb.commands.run(loop))
+    t_host = best_of(3, host(loop))
+    row("shell: for loop, 10,000 iterations, arith", t_sb * 1000, t_host * 1000, "ms")
+    t_sb = best_of(20, lambda: sb.commands.run("echo hi | wc -w"))
+    t_host = best_of(20, host("echo hi | wc -w"))
+    row("shell: echo hi | wc -w", t_sb * 1000, t_host * 1000, "ms")
     t_sb = best_of(3, lambda: sb.exec([["seq", "1", "1000000"], ["wc", "-l"]]))
     t_host = best_of(3, host("seq 1 1000000 | wc -l"))
     row("seq 1 1000000 | wc -l", t_sb * 1000, t_host * 1000, "ms")

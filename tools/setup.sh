@@ -15,6 +15,8 @@ APT_PACKAGES=(
   librust-unicode-width-dev librust-regex-dev
   # The browser tests: headless Chromium driven by chromedriver.
   chromium chromium-driver
+  # The differential tests compare our tree with the real one.
+  tree
 )
 # npm fetches the Pyodide core (tools/build_pyodide_dist.py). An image may
 # already have a Node.js with its own npm (not Debian's package): only

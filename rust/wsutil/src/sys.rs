@@ -24,6 +24,7 @@ mod raw {
         pub fn wait(pid: u32, timeout_ns: u64, status_out: *mut u32) -> u32;
         pub fn pipe(fds_out: *mut u32) -> u32;
         pub fn kill(pid: u32, signal: u32) -> u32;
+        pub fn fs_usage(out: *mut u64) -> u32;
     }
 }
 
@@ -44,6 +45,9 @@ mod raw {
         ENOSYS
     }
     pub unsafe fn kill(_: u32, _: u32) -> u32 {
+        ENOSYS
+    }
+    pub unsafe fn fs_usage(_: *mut u64) -> u32 {
         ENOSYS
     }
 }
@@ -161,4 +165,21 @@ pub fn pipe() -> io::Result<(u32, u32)> {
 pub fn kill(pid: u32, signal: u32) -> io::Result<()> {
     // SAFETY: plain values.
     check(unsafe { raw::kill(pid, signal) })
+}
+
+/// The sandbox filesystem's quota and use, for `df`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FsUsage {
+    pub total_bytes: u64,
+    pub used_bytes: u64,
+    pub total_files: u64,
+    pub used_files: u64,
+}
+
+/// Asks the sandbox how full its (single) filesystem is.
+pub fn fs_usage() -> io::Result<FsUsage> {
+    let mut v = [0u64; 4];
+    // SAFETY: the host writes four u64.
+    check(unsafe { raw::fs_usage(v.as_mut_ptr()) })?;
+    Ok(FsUsage { total_bytes: v[0], used_bytes: v[1], total_files: v[2], used_files: v[3] })
 }

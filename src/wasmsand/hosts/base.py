@@ -105,6 +105,8 @@ class Host(Protocol):
     """A WebAssembly engine."""
 
     name: str
+    # How deep Python may recurse while the scheduler runs (0: leave it).
+    recursion_limit: int
 
     def compile(self, wasm: bytes, name: str) -> CompiledModule:
         """Compiles (or loads from cache) a module; ValueError if invalid."""

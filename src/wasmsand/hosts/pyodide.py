@@ -331,6 +331,7 @@ class PyodideHost:
     """The Host protocol on the browser's WebAssembly (see hosts/base.py)."""
 
     name = "pyodide"
+    recursion_limit = 0  # keep Pyodide's own limit: the browser's stack is smaller
 
     def __init__(self) -> None:
         self.deadline: float | None = None

@@ -66,6 +66,9 @@ class PyTask:
             self.kernel.finish(proc, e.code)
         except ProcKilled as e:
             self.kernel.finish(proc, 128 + e.signal)
+        except RecursionError:
+            self.kernel.report(proc, f"{proc.name}: maximum nesting depth exceeded")
+            self.kernel.finish(proc, 2)
         except Exception as e:  # a bug of ours must not take the host down
             self.kernel.report(proc, f"wasmsand: {proc.name}: internal error: {type(e).__name__}: {e}")
             self.kernel.finish(proc, 128 + Signal.SIGABRT)

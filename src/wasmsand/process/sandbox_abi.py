@@ -70,6 +70,7 @@ class SandboxAbi:
 
     def imports(self) -> dict[tuple[str, str], Callable[..., Any]]:
         names = ("cwd_get", "spawn", "wait", "pipe", "kill", "path_stat_ext", "fd_stat_ext", "path_chmod", "umask")
+        names += ("fs_usage",)
         return {(MODULE, n): syscall(getattr(self, n)) for n in names}
 
     def cwd_get(self, buf: int, buf_len: int, len_out: int) -> int:
@@ -187,6 +188,11 @@ class SandboxAbi:
         self.mem.pack("<I", old_out, self.proc.umask)
         if new != 0xFFFFFFFF:
             self.proc.umask = new & 0o777
+        return 0
+
+    def fs_usage(self, out: int) -> int:
+        fs = self.proc.fs
+        self.mem.pack("<QQQQ", out, fs.limits.max_bytes, fs.bytes_used, fs.limits.max_files, fs.files_used)
         return 0
 
 

@@ -10,6 +10,7 @@ good, that is a deadlock, and the processes are killed.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -54,11 +55,20 @@ class Scheduler:
         self.deadline = deadline
         host = self.kernel.host
         host.set_deadline(deadline)
+        # Shell functions, nested substitutions and eval recurse in Python;
+        # the host says how deep its stack allows (the shell's own limits
+        # stop well before).
+        old_limit = sys.getrecursionlimit()
+        wanted = getattr(host, "recursion_limit", 0)
+        if wanted > old_limit:
+            sys.setrecursionlimit(wanted)
         try:
             self._loop(done, deadline, exclude, wake)
         finally:
             self.deadline = outer
             host.set_deadline(outer)
+            if wanted > old_limit:
+                sys.setrecursionlimit(old_limit)
 
     def _loop(
         self, done: Callable[[], bool], deadline: float | None, exclude: Process | None, caller_wake: float | None

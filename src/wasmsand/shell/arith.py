@@ -29,6 +29,7 @@ _BINARY = {
     "<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
 }  # fmt: skip
 _MAX_DEPTH = 1024
+_PLAIN_INT = re.compile(r"-?(0|[1-9][0-9]*)")
 
 
 def _wrap(v: int) -> int:
@@ -55,16 +56,17 @@ class _Parser:
             if not m or m.end() == pos:
                 if text[pos:].strip() == "":
                     break
-                raise ArithError(text.strip(), "syntax error: invalid arithmetic operator", text[pos:].strip())
+                raise ArithError(text.lstrip(), "syntax error: invalid arithmetic operator", text[pos:])
             kind = m.lastgroup or ""
             self.tokens.append((kind, m.group(kind), m.start(kind)))
             pos = m.end()
         self.i = 0
+        self.depth = 0
 
     def rest(self, at: int | None = None) -> str:
         if at is None:
             at = self.tokens[self.i][2] if self.i < len(self.tokens) else len(self.text)
-        return self.text[at:].strip()
+        return self.text[at:]
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -75,7 +77,7 @@ class _Parser:
         return tok
 
     def error(self, message: str, at: int | None = None) -> ArithError:
-        return ArithError(self.text.strip(), message, self.rest(at))
+        return ArithError(self.text.lstrip(), message, self.rest(at))
 
     def parse(self) -> Any:
         if not self.tokens:
@@ -98,7 +100,7 @@ class _Parser:
         tok = self.peek()
         if tok is not None and tok[1] in _ASSIGN_OPS:
             if left[0] != "var":
-                raise ArithError(self.text.strip(), "attempted assignment to non-variable", self.rest(tok[2]))
+                raise ArithError(self.text.lstrip(), "attempted assignment to non-variable", self.rest(tok[2]))
             self.take()
             del start
             return ("assign", tok[1], left, self.assign())
@@ -138,10 +140,15 @@ class _Parser:
             return ("bin", "**", base, self.power(), nxt[2] if nxt else len(self.text))
         return base
 
+    def _at_end(self) -> ArithError:
+        """Operand expected at the end: bash points at the last token."""
+        at = self.tokens[self.i - 1][2] if self.i else len(self.text)
+        return self.error("syntax error: operand expected", at)
+
     def unary(self) -> Any:
         tok = self.peek()
         if tok is None:
-            raise self.error("syntax error: operand expected")
+            raise self._at_end()
         if tok[1] in ("-", "+", "!", "~"):
             self.take()
             return ("unary", tok[1], self.unary())
@@ -164,7 +171,7 @@ class _Parser:
     def primary(self) -> Any:
         tok = self.peek()
         if tok is None:
-            raise self.error("syntax error: operand expected")
+            raise self._at_end()
         kind, text, pos = tok
         if kind == "num":
             self.take()
@@ -192,13 +199,17 @@ class _Parser:
             return ("var", text, None)
         if text == "(":
             self.take()
+            self.depth += 1
+            if self.depth > _MAX_DEPTH:
+                raise self.error("expression recursion level exceeded", pos)
             node = self.comma()
+            self.depth -= 1
             close = self.peek()
             if close is None or close[1] != ")":
                 raise self.error("syntax error: `)' expected" if close is None else "syntax error in expression")
             self.take()
             return node
-        raise ArithError(self.text.strip(), "syntax error: operand expected", self.rest(pos))
+        raise ArithError(self.text.lstrip(), "syntax error: operand expected", self.rest(pos))
 
 
 def _number(text: str, expr: str) -> int:
@@ -228,14 +239,11 @@ def _number(text: str, expr: str) -> int:
             return _wrap(value)
         if text[:2] in ("0x", "0X"):
             return _wrap(int(text[2:], 16))
-        if len(text) > 1 and text[0] == "0":
-            for c in text:
-                if c not in "01234567":
-                    if c.isdigit():
-                        raise ArithError(expr, "value too great for base", text)
-                    raise ValueError
-            return _wrap(int(text, 8))
-        return _wrap(int(text, 10))
+        base = 8 if len(text) > 1 and text[0] == "0" else 10
+        if any(c not in "0123456789"[:base] for c in text):
+            # Letters are digits of larger bases: too great for this one.
+            raise ArithError(expr, "value too great for base", text)
+        return _wrap(int(text, base))
     except ValueError:
         raise ArithError(expr, "invalid number", text) from None
 
@@ -254,9 +262,10 @@ def parse_arith(text: str) -> Any:
 
 
 class _Evaluator:
-    def __init__(self, state: ShellState, expr: str, depth: int) -> None:
+    def __init__(self, state: ShellState, source: str, depth: int) -> None:
         self.state = state
-        self.expr = expr
+        self.source = source  # positions in the AST refer to it
+        self.expr = source.lstrip()  # as bash shows it in messages
         self.depth = depth
 
     def value_of(self, name: str, sub: str | None) -> int:
@@ -264,7 +273,7 @@ class _Evaluator:
         var = state.lookup(state.resolve_nameref(name))
         if var is None or var.value is None:
             if "nounset" in state.options:
-                raise FatalShellError(f"{name}: unbound variable")
+                raise FatalShellError(f"{name}: unbound variable", 127)
             return 0
         if sub is None:
             text = var.scalar()
@@ -285,7 +294,7 @@ class _Evaluator:
 
     def convert(self, text: str) -> int:
         stripped = text.strip()
-        if stripped.lstrip("-").isdigit() and not (len(stripped.lstrip("-")) > 1 and stripped.lstrip("-")[0] == "0"):
+        if _PLAIN_INT.fullmatch(stripped):
             return _wrap(int(stripped))
         if self.depth > _MAX_DEPTH:
             raise ArithError(self.expr, "expression recursion level exceeded", stripped)
@@ -371,14 +380,14 @@ class _Evaluator:
             return _wrap(a * b)
         if op in ("/", "%"):
             if b == 0:
-                raise ArithError(self.expr, "division by 0", self.expr[at:].strip() if at < len(self.expr) else "")
+                raise ArithError(self.expr, "division by 0", self.source[at:])
             q = abs(a) // abs(b)
             if (a < 0) != (b < 0):
                 q = -q
             return _wrap(q) if op == "/" else _wrap(a - q * b)
         if op == "**":
             if b < 0:
-                raise ArithError(self.expr, "exponent less than 0", self.expr[at:].strip())
+                raise ArithError(self.expr, "exponent less than 0", self.source[at:])
             return _wrap(pow(a, b, 1 << 64))
         if op == "<<":
             return _wrap(a << (b & 63))
@@ -412,4 +421,4 @@ def _expand_subscript(sub: str) -> str:
 def evaluate_arith(text: str, state: ShellState, depth: int = 0) -> int:
     """The value of an (already expanded) arithmetic expression."""
     node = parse_arith(text)
-    return _Evaluator(state, text.strip(), depth).eval(node)
+    return _Evaluator(state, text, depth).eval(node)

@@ -249,3 +249,19 @@ async def _regex_match(sh: Shell, subject: str, word: ast.Word) -> bool:
         groups[k] = g if g is not None else ""
     sh.state.set_array("BASH_REMATCH", groups)
     return True
+
+
+async def cond_trace(sh: Shell, e: ast.CondExpr) -> str:
+    """How set -x shows a [[ ]]: operands expanded, operators as written."""
+    ex = sh.expander
+    if isinstance(e, ast.CondAnd):
+        return await cond_trace(sh, e.left) + " && " + await cond_trace(sh, e.right)
+    if isinstance(e, ast.CondOr):
+        return await cond_trace(sh, e.left) + " || " + await cond_trace(sh, e.right)
+    if isinstance(e, ast.CondNot):
+        return "! " + await cond_trace(sh, e.expr)
+    if isinstance(e, ast.CondWord):
+        return await ex.single(e.word)
+    if isinstance(e, ast.CondUnary):
+        return f"{e.op} {await ex.single(e.operand)}"
+    return f"{await ex.single(e.left)} {e.op} {await ex.single(e.right)}"

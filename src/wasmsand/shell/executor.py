@@ -22,7 +22,7 @@ from ..process.waits import ChildExit, Readable, Writable, Yield
 from ..vfs import Directory, Errno, OpenFile, RegularFile, VfsError, strerror
 from ..vfs.streams import ByteSource
 from . import ast
-from .arith import evaluate_arith
+from .arith import ArithError, evaluate_arith
 from .errors import (
     BreakLoop,
     ContinueLoop,
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_FUNCTION_DEPTH", "Shell"]
 
-MAX_FUNCTION_DEPTH = 200
+MAX_FUNCTION_DEPTH = 1000  # calls, evals and sources nested
 _SLICE = 0.02
 
 
@@ -100,13 +100,12 @@ class Shell:
         await self.write(1, _encode(text))
 
     def prefix(self) -> str:
-        """What bash puts before its messages: `bash: ` for a -c string,
-        `NAME: line N: ` for a script."""
-        if self.command_mode:
-            if self.state.frames and not self.in_trap:
-                return f"environment: line {self.state.lineno}: "
-            return f"{self.name}: "
-        return f"{self.name}: line {self.state.lineno}: "
+        """What bash -c puts before its messages: `bash: line N: `, or
+        `environment: line N: ` inside a function; a script's path."""
+        line = self.state.lineno
+        if self.command_mode and self.state.frames:
+            return f"environment: line {line}: "
+        return f"{self.name}: line {line}: "
 
     async def error(self, message: str) -> None:
         try:
@@ -148,9 +147,10 @@ class Shell:
             line=line,
         )
 
-    async def run_source(self, src: str, *, source_name: str | None = None) -> int:
+    async def run_source(self, src: str, *, source_name: str | None = None, syntax_fatal: bool = True) -> int:
         """Parses and runs ``src`` command by command; a syntax error ends
-        it with status 2. Control flow (exit, return) propagates."""
+        it with status 2 (and ends the shell unless ``syntax_fatal`` is
+        off, as for eval). Control flow (exit, return) propagates."""
         parser = self._parser(src)
         status = self.state.last_status
         while True:
@@ -162,6 +162,8 @@ class Shell:
             except ParseError as e:
                 await self.syntax_error(e, src, source_name)
                 self.state.last_status = 2
+                if not syntax_fatal:
+                    return 2
                 raise ExitShell(2) from None
             for warning in parser.warnings:
                 await self.error(warning)
@@ -176,12 +178,16 @@ class Shell:
 
     async def syntax_error(self, e: ParseError, src: str, source_name: str | None) -> None:
         where = source_name or ("-c" if self.command_mode else self.name)
-        head = f"{self.name}: {where}: line {e.line}: " if self.command_mode else f"{self.name}: line {e.line}: "
+        line = e.line
+        if e.token is None and e.message is None:
+            # "unexpected end of file" is reported on the line after the last.
+            line = src.count("\n") + (1 if src.endswith("\n") else 2)
+        head = f"{self.name}: {where}: line {line}: " if self.command_mode else f"{self.name}: line {line}: "
         lines = [head + e.text()]
         if e.token is not None and e.message is None:
             source_lines = src.split("\n")
-            if 1 <= e.line <= len(source_lines):
-                lines.append(head + "`" + source_lines[e.line - 1] + "'")
+            if 1 <= line <= len(source_lines):
+                lines.append(head + "`" + source_lines[line - 1] + "'")
         try:
             await self.write(2, _encode("\n".join(lines) + "\n"))
         except VfsError:
@@ -375,6 +381,7 @@ class Shell:
         try:
 
             async def run(sh: Shell) -> int:
+                sh.state.trace_depth += 1
                 return await sh.run_list(body)
 
             child = await self.fork(run, {1: w})
@@ -418,14 +425,14 @@ class Shell:
             fd -= 1
         self.proc.fds.install_at(fd, ours)
         self.proc_subs.append((fd, child))
+        self.state.last_bg_pid = child.pid
+        self.state.procsub_pids.append(child.pid)
         return f"/dev/fd/{fd}"
 
     async def close_proc_subs(self) -> None:
         subs, self.proc_subs = self.proc_subs, []
-        for fd, child in subs:
+        for fd, _child in subs:
             self.proc.fds.close(fd, missing_ok=True)
-            if child.exited:
-                self.kernel.reap(child)
 
     # -- commands --------------------------------------------------------------------
 
@@ -521,9 +528,12 @@ class Shell:
             values = await self.expander.words(cmd.words)
         status = 0
         self.loop_depth += 1
+        trace = "xtrace" in self.state.options
         try:
             for v in values:
                 await self.checkpoint()
+                if trace:
+                    await self.trace(f"for {cmd.var} in " + " ".join(quote_for_reuse(x) for x in values))
                 self.state.set(cmd.var, v)
                 status, flow = await self._loop_body(cmd.body)
                 if flow == "break":
@@ -533,12 +543,12 @@ class Shell:
         self.state.last_status = status
         return status
 
-    async def arith(self, word: ast.Word | None) -> int:
+    async def arith(self, word: ast.Word | None, *, trace: bool = True) -> int:
         if word is None:
             return 1
         text = await self.expander.single_arith_text(word)
-        if "xtrace" in self.state.options:
-            await self.trace(f"(( {text.strip()} ))")
+        if trace and "xtrace" in self.state.options:
+            await self.trace(f"(( {text} ))")
         return evaluate_arith(text, self.state)
 
     async def run_arith_for(self, cmd: ast.ArithFor) -> int:
@@ -556,8 +566,8 @@ class Shell:
                     break
                 if cmd.step is not None:
                     await self.arith(cmd.step)
-        except ShellError as e:
-            await self.error(e.message)
+        except ArithError as e:
+            await self.error(f"((: {e.message}")
             status = 1
         finally:
             self.loop_depth -= 1
@@ -568,6 +578,8 @@ class Shell:
         from . import pattern
 
         subject = await self.expander.single(cmd.word)
+        if "xtrace" in self.state.options:
+            await self.trace(f"case {quote_for_reuse(subject)} in")
         nocase = "nocasematch" in self.state.shopts
         status = 0
         arms = cmd.arms
@@ -603,18 +615,23 @@ class Shell:
     async def run_arith_command(self, cmd: ast.ArithCommand) -> int:
         try:
             value = await self.arith(cmd.expr)
-        except ShellError as e:
-            await self.error(e.message)
+        except ArithError as e:
+            await self.error(f"((: {e.message}")
             return 1
         return int(value == 0)
 
     async def run_cond(self, cmd: ast.CondCommand) -> int:
-        from .cond import evaluate_cond
+        from .cond import cond_trace, evaluate_cond
 
         if "xtrace" in self.state.options:
-            await self.trace("[[ ... ]]")
+            await self.trace("[[ " + await cond_trace(self, cmd.expr) + " ]]")
         try:
             return 0 if await evaluate_cond(self, cmd.expr) else 1
+        except ArithError as e:
+            await self.error(f"[[: {e.message}")
+            return 1
+        except FatalShellError:
+            raise
         except ShellError as e:
             await self.error(e.message)
             return 2
@@ -627,9 +644,8 @@ class Shell:
             if isinstance(w, DeclWord):
                 a = w.assign
                 if isinstance(a.value, ast.ArrayLiteral):
-                    out.append(a.name + ("+=" if a.append else "=") + "(" + " ".join(
-                        [quote_for_reuse(x) for x in await self._array_items_text(a.value)]
-                    ) + ")")  # fmt: skip
+                    items = await self._array_items_text(a.value, quote=True)
+                    out.append(a.name + ("+=" if a.append else "=") + "(" + " ".join(items) + ")")
                 else:
                     value = await self.expander.single(a.value, assignment=True) if a.value is not None else ""
                     sub = ""
@@ -640,17 +656,21 @@ class Shell:
                 out.extend(await self.expander.words([w]))
         return out
 
-    async def _array_items_text(self, lit: ast.ArrayLiteral) -> list[str]:
+    async def _array_items_text(self, lit: ast.ArrayLiteral, *, quote: bool = False) -> list[str]:
+        """Expanded elements of an array literal, as text (quoted to be
+        parsed again by declare when ``quote``)."""
+        q = quote_for_reuse if quote else (lambda t: t)
         values = []
         for key, value in lit.items:
             texts = await self.expander.words([value])
             if key is not None:
-                values.append("[" + await self.expander.single(key) + "]=" + "".join(texts))
+                values.append("[" + await self.expander.single(key) + "]=" + q("".join(texts)))
             else:
-                values.extend(texts)
+                values.extend(q(t) for t in texts)
         return values
 
-    async def assign(self, a: ast.Assign, *, local: bool = False) -> None:
+    async def assign(self, a: ast.Assign, *, local: bool = False) -> str:
+        """Performs an assignment; returns its text as set -x shows it."""
         st = self.state
         name = a.name
         if isinstance(a.value, ast.ArrayLiteral):
@@ -680,7 +700,7 @@ class Shell:
                         values[index] = field
                         index += 1
             st.set_array(name, values, assoc=assoc, local=local)
-            return
+            return "(" + " ".join(quote_for_reuse(v) for v in values.values()) + ")"
         value = await self.expander.single(a.value, assignment=True) if a.value is not None else ""
         if a.index is not None:
             var = st.lookup(name)
@@ -697,7 +717,7 @@ class Shell:
                 else:
                     value = (old or "") + value
             st.set_element(name, key, value)
-            return
+            return quote_for_reuse(value)
         if a.append:
             var = st.lookup(st.resolve_nameref(name))
             if var is not None and "i" in var.attrs:
@@ -705,13 +725,13 @@ class Shell:
             elif var is not None and var.value is not None:
                 value = (var.scalar() or "") + value
         st.set(name, value, local=local)
+        return quote_for_reuse(value)
 
     async def trace(self, text: str) -> None:
         ps4 = self.state.get("PS4")
         prefix = "+ " if ps4 is None else ps4
-        depth = self.state.subshell_level
         if prefix:
-            prefix = prefix[0] * (depth) + prefix
+            prefix = prefix[0] * self.state.trace_depth + prefix
         await self.write(2, _encode(prefix + text + "\n"))
 
     async def run_simple(self, cmd: ast.SimpleCommand, *, exec_in_place: bool = False) -> int:
@@ -725,20 +745,26 @@ class Shell:
             argv = await self.expand_args(cmd.words)
         except FatalShellError as e:
             await self.error(e.message)
-            st.last_status = 1
+            st.last_status = e.status
             if not st.interactive:
-                raise ExitShell(1) from None
-            return 1
+                raise ExitShell(e.status) from None
+            return e.status
         except ShellError as e:
             await self.error(e.message)
             st.last_status = e.status
             return e.status
         if not argv:
             return await self._assignments_only(cmd)
+        try:
+            prefix = [(a, await self._assign_text(a)) for a in cmd.assigns]
+        except ShellError as e:
+            await self.error(e.message)
+            return 1
         if "xtrace" in st.options:
-            trace = [f"{a.name}={await self._assign_text(a)}" for a in cmd.assigns]
+            trace = [f"{a.name}={quote_for_reuse(text)}" for a, text in prefix]
             await self.trace(" ".join(trace + [quote_for_reuse(w) if w else "''" for w in argv]))
         name = argv[0]
+        st.set("_", argv[-1])
         if name == "exec" and all(a.startswith("-") for a in argv[1:]) and name not in st.functions:
             try:
                 self.apply_permanently(await self.open_redirections(cmd.redirs))
@@ -749,13 +775,13 @@ class Shell:
         function = st.functions.get(name)
         builtin = self.builtins.get(name)
         if function is None and builtin is None:
-            return await self.run_external(argv, cmd, exec_in_place=exec_in_place and not self.proc_subs)
+            return await self.run_external(argv, cmd, exec_in_place=exec_in_place and not self.proc_subs, prefix=prefix)
         saved: list[tuple[str, Any]] = []
         try:
-            for a in cmd.assigns:
+            for a, text in prefix:
                 var = st.lookup(a.name)
                 saved.append((a.name, None if var is None else (var.value, set(var.attrs))))
-                await self.assign(a)
+                st.set(a.name, text)
                 st.lookup(a.name).attrs.add("x")  # type: ignore[union-attr]
         except ShellError as e:
             await self.error(e.message)
@@ -788,14 +814,19 @@ class Shell:
         st = self.state
         try:
             for a in cmd.assigns:
-                if "xtrace" in st.options:
-                    await self.trace(f"{a.name}{'+' if a.append else ''}={await self._assign_text(a)}")
-                await self.assign(a)
+                try:
+                    text = await self.assign(a)
+                    if "xtrace" in st.options:
+                        await self.trace(f"{a.name}{'+' if a.append else ''}={text}")
+                except ShellError as e:
+                    if "readonly variable" in e.message:
+                        raise FatalShellError(e.message, 1) from None
+                    raise
         except FatalShellError as e:
             await self.error(e.message)
             if not st.interactive:
-                raise ExitShell(1) from None
-            return 1
+                raise ExitShell(e.status) from None
+            return e.status
         except ShellError as e:
             await self.error(e.message)
             st.last_status = 1
@@ -827,7 +858,7 @@ class Shell:
 
     async def call_function(self, fn: ast.FunctionDef, argv: list[str]) -> int:
         st = self.state
-        depth = len(st.frames)
+        depth = len(st.frames) + len(st.source_stack) - 1
         limit_text = st.get("FUNCNEST")
         limit = MAX_FUNCTION_DEPTH
         if limit_text and limit_text.isdigit() and int(limit_text) > 0:
@@ -868,16 +899,21 @@ class Shell:
             self.state.hash[name] = found
         return found
 
-    async def run_external(self, argv: list[str], cmd: ast.SimpleCommand, *, exec_in_place: bool = False) -> int:
+    async def run_external(
+        self,
+        argv: list[str],
+        cmd: ast.SimpleCommand,
+        *,
+        exec_in_place: bool = False,
+        prefix: list[tuple[ast.Assign, str]] | None = None,
+    ) -> int:
+        """Runs a program; ``prefix`` are the command's (already expanded)
+        assignments, which go to its environment only."""
         st = self.state
         name = argv[0]
         env = st.exported()
-        try:
-            for a in cmd.assigns:
-                env[a.name] = await self._assign_text(a)
-        except ShellError as e:
-            await self.error(e.message)
-            return 1
+        for a, text in prefix or ():
+            env[a.name] = text
         try:
             path = self.find_command(name)
         except VfsError as e:
@@ -1216,7 +1252,9 @@ def _stage_runner(cmd: ast.Command) -> Callable[[Shell], Awaitable[int]]:
 
 
 def _and_or_text(node: ast.AndOr) -> str:
-    return "job"
+    from .printer import and_or_text
+
+    return and_or_text(node)
 
 
 _COMPOUND_HANDLERS: dict[type, Callable[[Shell, Any], Awaitable[int]]] = {

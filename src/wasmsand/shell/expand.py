@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..vfs import Directory, VfsError
 from . import ast, pattern
-from .arith import evaluate_arith
+from .arith import ArithError, evaluate_arith
 from .errors import FatalShellError, ShellError
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ class Expander:
         words, [[ ]] operands, here-strings)."""
         items: list[Item] = []
         await self._parts(word.parts, False, items, first=True, assignment=assignment)
-        return "".join(i[0] for i in items if not isinstance(i, _Break))
+        return "".join(" " if isinstance(i, _Break) else i[0] for i in items)
 
     async def joined_quoted(self, word: ast.Word) -> str:
         """Expansion as if inside double quotes ("$@" joins with spaces)."""
@@ -283,12 +283,19 @@ class Expander:
                 out.append((text, QUOTED if quoted else SPLIT))
             elif isinstance(part, ast.ArithSub):
                 expr = await self.single_arith_text(part.expr)
-                out.append((str(evaluate_arith(expr, self.state)), QUOTED if quoted else SPLIT))
+                out.append((str(self.arith(expr)), QUOTED if quoted else SPLIT))
             elif isinstance(part, ast.ProcessSub):
                 out.append((await self.sh.process_substitution(part), QUOTED))
             elif isinstance(part, ast.ExtGlob):
                 alts = [await self.pattern(a) for a in part.alternatives]
                 out.append((part.op + "(" + "|".join(alts) + ")", 0))
+
+    def arith(self, text: str) -> int:
+        """Arithmetic inside a word: an error is fatal to the script."""
+        try:
+            return evaluate_arith(text, self.state)
+        except ArithError as e:
+            raise FatalShellError(e.message, 1) from None
 
     async def single_arith_text(self, word: ast.Word) -> str:
         items: list[Item] = []
@@ -366,7 +373,7 @@ class Expander:
                         return dyn, sub_text  # type: ignore[return-value]
                     if sub_text is None:
                         return (dyn[0] if dyn else None), ""
-                    idx = evaluate_arith(sub_text, st)
+                    idx = self.arith(sub_text)
                     return (dyn[idx] if -len(dyn) <= idx < len(dyn) else None), ""
                 return dyn, ""
             return (None, sub_text) if sub_text in ("@", "*") else (None, "")
@@ -378,14 +385,14 @@ class Expander:
         if isinstance(var.value, dict):
             if var.is_assoc:
                 return var.value.get(sub_text), ""  # type: ignore[call-overload]
-            idx = evaluate_arith(sub_text, st)
+            idx = self.arith(sub_text)
             if idx < 0:
                 keys = sorted(var.value)  # type: ignore[type-var]
                 idx += (keys[-1] + 1) if keys else 0  # type: ignore[operator]
                 if idx < 0:
                     raise ShellError(f"{name}[{sub_text}]: bad array subscript")
             return var.value.get(idx), ""  # type: ignore[call-overload]
-        idx = evaluate_arith(sub_text, st)
+        idx = self.arith(sub_text)
         return (var.value if idx in (0, -1) else None), ""
 
     async def _subscript_text(self, name: str, index: ast.Word | None) -> str | None:
@@ -434,7 +441,7 @@ class Expander:
                 n = len(value) if isinstance(value, list) else 0
             else:
                 if value is None and "nounset" in st.options:
-                    raise FatalShellError(f"{_display_name(p)}: unbound variable")
+                    raise FatalShellError(f"{_display_name(p)}: unbound variable", 127)
                 n = len(value or "")
             out.append((str(n), QUOTED if quoted else SPLIT))
             return
@@ -474,9 +481,9 @@ class Expander:
                     out.append((text, QUOTED if quoted else SPLIT))
                     return
                 message = await self.single(p.arg) if p.arg is not None and p.arg.parts else "parameter null or not set"
-                raise FatalShellError(f"{_display_name(p)}: {message}")
+                raise FatalShellError(f"{_display_name(p)}: {message}", 127)
         if value is None and not kind and "nounset" in st.options and name not in ("@", "*"):
-            raise FatalShellError(f"{_display_name(p)}: unbound variable")
+            raise FatalShellError(f"{_display_name(p)}: unbound variable", 127)
         if op == "":
             if kind:
                 self._emit_list(value or [], kind, quoted, out)  # type: ignore[arg-type]
@@ -498,7 +505,7 @@ class Expander:
             pat = await self.pattern(p.arg) if p.arg is not None else ""
             rep = await self._replacement(p.arg2, quoted) if p.arg2 is not None else ""
             values = [_replace(v, pat, rep, op, "patsub_replacement" in st.shopts) for v in values]
-        elif op in ("^", "^^", ",", ",,"):
+        elif op in ("^", "^^", ",", ",,", "~", "~~"):
             pat = await self.pattern(p.arg) if p.arg is not None else "?"
             values = [_case(v, op, pat) for v in values]
         elif op.startswith("@"):
@@ -554,11 +561,11 @@ class Expander:
     async def _substring(self, p: ast.ParamExp, value: str | list[str] | None, kind: str, name: str) -> list[str]:
         st = self.state
         offset_text = await self.single_arith_text(p.arg) if p.arg is not None else "0"
-        offset = evaluate_arith(offset_text, st) if offset_text.strip() else 0
+        offset = self.arith(offset_text) if offset_text.strip() else 0
         length: int | None = None
         if p.arg2 is not None:
             length_text = await self.single_arith_text(p.arg2)
-            length = evaluate_arith(length_text, st) if length_text.strip() else 0
+            length = self.arith(length_text) if length_text.strip() else 0
         if kind:
             items = list(value or [])  # type: ignore[arg-type]
             if name in ("@", "*"):
@@ -683,7 +690,7 @@ class Expander:
         if "nullglob" in self.state.shopts:
             return []
         if "failglob" in self.state.shopts:
-            raise ShellError(f"no match: {text}")
+            raise FatalShellError(f"no match: {text}", 1)
         return [_unescape_unmatched(pat)]
 
 
@@ -782,12 +789,16 @@ def _replace(value: str, pat: str, rep: str, op: str, amp: bool) -> str:
 
 
 def _case(value: str, op: str, pat: str) -> str:
-    upper = op[0] == "^"
     every = len(op) == 2
     out = []
     for k, c in enumerate(value):
         if (every or k == 0) and pattern.match(pat, c):
-            c = c.upper() if upper else c.lower()
+            if op[0] == "^":
+                c = c.upper()
+            elif op[0] == ",":
+                c = c.lower()
+            else:
+                c = c.lower() if c.isupper() else c.upper()
         out.append(c)
     return "".join(out)
 

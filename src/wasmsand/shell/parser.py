@@ -26,6 +26,10 @@ _OPERATORS = (
     ";;&", ";;", ";&", "&&", "||", "|&", "&>>", "&>", ">>", "<<<", "<<-", "<<", "<&", ">&", "<>", ">|",
     "|", "&", ";", "(", ")", "<", ">",
 )  # fmt: skip
+_OPS_BY_CHAR: dict[str, tuple[str, ...]] = {}
+for _op in _OPERATORS:
+    _OPS_BY_CHAR[_op[0]] = (*_OPS_BY_CHAR.get(_op[0], ()), _op)
+_FD_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}(?=[<>])")
 _REDIR_OPS = frozenset(("<", ">", ">>", ">|", "<>", "<&", ">&", "<<", "<<-", "<<<", "&>", "&>>"))
 _RESERVED = frozenset(
     ("if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "function",
@@ -156,7 +160,7 @@ class Parser:
         self.src = src
         self.pos = 0
         self.line = line
-        self.aliases = aliases or {}
+        self.aliases = aliases if aliases is not None else {}
         self.expand_aliases = expand_aliases
         self.extglob = extglob
         self.depth = 0
@@ -171,8 +175,11 @@ class Parser:
     def _error(self, token: str | None = None, message: str | None = None) -> ParseError:
         return ParseError(self.line, token, message)
 
-    def _eof_error(self, what: str) -> ParseError:
-        return ParseError(self.line, None, f"unexpected EOF while looking for matching `{what}'")
+    def _eof_error(self, what: str, line: int | None = None) -> ParseError:
+        """Bash reports an unclosed quote or bracket at the line it opened."""
+        return ParseError(
+            self.line if line is None else line, None, f"unexpected EOF while looking for matching `{what}'"
+        )
 
     def _nest(self) -> None:
         self.depth += 1
@@ -237,7 +244,7 @@ class Parser:
             self.line += 1
             return Token("newline", "\n", line)
         # {name}> : a descriptor chosen by the shell and stored in name
-        m = re.match(r"\{([A-Za-z_][A-Za-z0-9_]*)\}(?=[<>])", src[self.pos :])
+        m = _FD_VAR.match(src, self.pos) if c == "{" else None
         if m:
             self.pos += m.end()
             return Token("ionum", m.group(0), line, fd_var=m.group(1))
@@ -253,7 +260,7 @@ class Parser:
             start = self.pos
             word = self._read_word()
             return Token("word", src[start : self.pos], line, word=word)
-        for op in _OPERATORS:
+        for op in _OPS_BY_CHAR.get(c, ()):
             if src.startswith(op, self.pos):
                 self.pos += len(op)
                 return Token("op", op, line)
@@ -332,8 +339,9 @@ class Parser:
         start = self.pos + 1
         end = self.src.find("'", start)
         if end < 0:
+            line = self.line
             self.pos = len(self.src)
-            raise self._eof_error("'")
+            raise self._eof_error("'", line)
         text = self.src[start:end]
         self.line += text.count("\n")
         self.pos = end + 1
@@ -345,6 +353,7 @@ class Parser:
         parts: list[ast.WordPart] = []
         buf: list[str] = []
         src, n = self.src, len(self.src)
+        start_line = self.line
         specials = "$`\\\n" if heredoc else '$`"\\\n'
 
         def flush() -> None:
@@ -356,7 +365,7 @@ class Parser:
             if self.pos >= n:
                 if heredoc:
                     break
-                raise self._eof_error('"')
+                raise self._eof_error('"', start_line)
             c = src[self.pos]
             if c == '"' and not heredoc:
                 self.pos += 1
@@ -558,21 +567,29 @@ class Parser:
     def _parse_substitution(self, close: str) -> ast.CommandList:
         """The command list of ``$(...)`` or ``<(...)`` (pos after the paren)."""
         self._nest()
+        start_line = self.line
         try:
-            self._skip_newlines()
-            if self.peek().kind == "op" and self.peek().value == close:
-                self.take()
-                return ast.CommandList(())
-            body = self._parse_list(terminators=(close,))
-            tok = self.peek()
-            if tok.kind == "eof":
-                raise self._eof_error(")")
-            if not (tok.kind == "op" and tok.value == close):
-                raise self._error(tok.value)
-            self.take()
-            return body
+            return self._parse_substitution_body(close, start_line)
+        except ParseError as e:
+            if e.token is None and e.message is None:
+                raise self._eof_error(")", start_line) from None
+            raise
         finally:
             self._unnest()
+
+    def _parse_substitution_body(self, close: str, start_line: int) -> ast.CommandList:
+        self._skip_newlines()
+        if self.peek().kind == "op" and self.peek().value == close:
+            self.take()
+            return ast.CommandList(())
+        body = self._parse_list(terminators=(close,))
+        tok = self.peek()
+        if tok.kind == "eof":
+            raise self._eof_error(")", start_line)
+        if not (tok.kind == "op" and tok.value == close):
+            raise self._error(tok.value)
+        self.take()
+        return body
 
     def _read_process_sub(self, direction: str) -> ast.ProcessSub:
         self.pos += 2
@@ -786,7 +803,7 @@ class Parser:
             return ast.ParamExp(
                 name, index=index, op=op, arg=pattern, arg2=replacement, indirect=indirect, braced=True
             )  # fmt: skip
-        if c in "^,":
+        if c in "^,~":
             op = c
             self.pos += 1
             if self.pos < n and src[self.pos] == c:

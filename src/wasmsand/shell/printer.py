@@ -135,13 +135,15 @@ def _is_compound_end(a: ast.AndOr) -> bool:
     )
 
 
-def _list(cl: ast.CommandList, indent: str) -> str:
+def _list(cl: ast.CommandList, indent: str, *, group: bool = False) -> str:
+    """One command per line; bash ends each with `;` except compound ones
+    and, in a { } group, the last."""
     lines = []
-    for item in cl.items:
+    for k, item in enumerate(cl.items):
         text = _and_or(item.command, indent)
         if item.background:
             text += " &"
-        elif not _is_compound_end(item.command):
+        elif not _is_compound_end(item.command) and not (group and k == len(cl.items) - 1):
             text += ";"
         lines.append(indent + text)
     return "\n".join(lines)
@@ -166,7 +168,7 @@ def _command(c: ast.Command, indent: str) -> str:
     if isinstance(c, ast.Pipeline):
         return _pipeline(c, indent)
     if isinstance(c, ast.BraceGroup):
-        return "{ \n" + _list(c.body, inner) + "\n" + indent + "}" + _redirs(c.redirs)
+        return "{ \n" + _list(c.body, inner, group=True) + "\n" + indent + "}" + _redirs(c.redirs)
     if isinstance(c, ast.Subshell):
         return "( " + _list_inline(c.body) + " )" + _redirs(c.redirs)
     if isinstance(c, ast.If):
@@ -225,7 +227,12 @@ def command_text(c: ast.Command) -> str:
 def function_text(fn: ast.FunctionDef) -> str:
     body = fn.body
     if isinstance(body, ast.BraceGroup):
-        text = "{ \n" + _list(body.body, _IND) + "\n}" + _redirs(body.redirs)
+        text = "{ \n" + _list(body.body, _IND, group=True) + "\n}" + _redirs(body.redirs)
     else:
         text = _command(body, "")
     return f"{fn.name} () \n{text}"
+
+
+def and_or_text(node: ast.AndOr) -> str:
+    """A background job's command, as `jobs` shows it."""
+    return _and_or(node, "")

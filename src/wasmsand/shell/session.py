@@ -47,6 +47,9 @@ class _RunTask:
             self.session.done(e.code)
         except ProcKilled as e:
             self.session.done(128 + e.signal)
+        except RecursionError:
+            self.session.kernel.report(proc, "bash: maximum nesting depth exceeded")
+            self.session.done(2)
         except Exception as e:  # never let a bug take the host down
             self.session.kernel.report(proc, f"wasmsand: bash: internal error: {type(e).__name__}: {e}")
             self.session.done(128 + Signal.SIGABRT)
@@ -97,6 +100,8 @@ class Session:
         self.running = True
         self.started = time.monotonic()
         self.first_pid = self.kernel._next_pid
+        if script.strip():
+            self.state.history.append(script.rstrip("\n"))
         proc.task = _RunTask(self, self._main(script, env, cwd))
 
     async def _main(self, script: str, env: dict[str, str] | None, cwd: Directory | None) -> int:

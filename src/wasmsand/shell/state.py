@@ -35,7 +35,7 @@ SET_OPTIONS: dict[str, str] = {
 FLAG_TO_OPTION = {flag: name for name, flag in SET_OPTIONS.items() if flag}
 
 SHOPT_OPTIONS: tuple[str, ...] = (
-    "assoc_expand_once", "autocd", "cdable_vars", "cdspell", "checkhash", "checkjobs", "checkwinsize",
+    "autocd", "assoc_expand_once", "cdable_vars", "cdspell", "checkhash", "checkjobs", "checkwinsize",
     "cmdhist", "compat31", "compat32", "compat40", "compat41", "compat42", "compat43", "compat44",
     "complete_fullquote", "direxpand", "dirspell", "dotglob", "execfail", "expand_aliases", "extdebug",
     "extglob", "extquote", "failglob", "force_fignore", "globasciiranges", "globskipdots", "globstar",
@@ -46,7 +46,7 @@ SHOPT_OPTIONS: tuple[str, ...] = (
     "promptvars", "restricted_shell", "shift_verbose", "sourcepath", "varredir_close", "xpg_echo",
 )  # fmt: skip
 DEFAULT_SHOPTS = frozenset(
-    ("cmdhist", "complete_fullquote", "extquote", "force_fignore", "globasciiranges", "globskipdots",
+    ("checkwinsize", "cmdhist", "complete_fullquote", "extquote", "force_fignore", "globasciiranges", "globskipdots",
      "hostcomplete", "interactive_comments", "patsub_replacement", "progcomp", "promptvars", "sourcepath")
 )  # fmt: skip
 
@@ -132,6 +132,7 @@ class ShellState:
         self.cwd = cwd
         self.shell_pid = 1
         self.jobs: list[Job] = []
+        self.procsub_pids: list[int] = []
         self.hash: dict[str, str] = {}
         self.history: list[str] = []
         self.rng = random.Random()
@@ -140,10 +141,12 @@ class ShellState:
         self.lineno = 0
         self.source_stack: list[str] = []
         self.subshell_level = 0
+        self.trace_depth = 0  # command substitution nesting, for set -x
         self.interactive = False
         self.getopts_nextchar = 0
         for name, value in env.items():
             self.globals[name] = Var(value, {"x"})
+        self.globals["_"] = Var("bash", set())
 
     # -- scopes --------------------------------------------------------------
 
@@ -330,6 +333,7 @@ class ShellState:
         other.traps = {k: v for k, v in self.traps.items() if v == ""}  # ignored signals stay ignored
         other.dirstack = list(self.dirstack)
         other.jobs = []
+        other.procsub_pids = []
         other.hash = dict(self.hash)
         other.rng = random.Random(self.rng.random())
         other.source_stack = list(self.source_stack)

@@ -39,6 +39,8 @@ BUILTINS: dict[str, Builtin] = {
     "echo": io.echo,
     "printf": io.printf,
     "read": io.read,
+    "mapfile": io.mapfile,
+    "readarray": io.mapfile,
     "declare": variables.declare,
     "typeset": variables.declare,
     "local": variables.local,

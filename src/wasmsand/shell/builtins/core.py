@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from ...process.py_task import ExecRequest
 from ...vfs import Errno, RegularFile, VfsError, strerror
 from .. import ast
-from ..arith import evaluate_arith
-from ..errors import BreakLoop, ContinueLoop, ExitShell, ReturnFromFunction, ShellError
+from ..arith import ArithError, evaluate_arith
+from ..errors import BreakLoop, ContinueLoop, ExitShell, FatalShellError, ReturnFromFunction, ShellError
 from ..printer import function_text
 
 SESSION_PID = 1  # see shell/session.py
@@ -117,15 +117,19 @@ async def eval_(sh: Shell, argv: list[str]) -> int:
     src = " ".join(argv[1:])
     if not src.strip():
         return 0
+    _check_depth(sh, "eval")
     sh.state.source_stack.append("eval")
     try:
-        return await sh.run_source(src, source_name="eval")
-    except ExitShell as e:
-        if sh.state.source_stack and e.status == 2 and getattr(e, "syntax", False):
-            return 2
-        raise
+        return await sh.run_source(src, source_name="eval", syntax_fatal=False)
     finally:
         sh.state.source_stack.pop()
+
+
+def _check_depth(sh: Shell, what: str) -> None:
+    from ..executor import MAX_FUNCTION_DEPTH
+
+    if len(sh.state.frames) + len(sh.state.source_stack) > MAX_FUNCTION_DEPTH:
+        raise FatalShellError(f"{what}: maximum nesting level exceeded ({MAX_FUNCTION_DEPTH})")
 
 
 async def source(sh: Shell, argv: list[str]) -> int:
@@ -149,6 +153,7 @@ async def source(sh: Shell, argv: list[str]) -> int:
     except VfsError as e:
         await sh.error(f"{name}: {strerror(e.errno)}")
         return 1
+    _check_depth(sh, argv[0])
     st = sh.state
     saved = st.positional
     if len(argv) > 2:
@@ -218,13 +223,23 @@ def describe(sh: Shell, name: str) -> list[tuple[str, str]]:
         out.append(("function", ""))
     if name in sh.builtins:
         out.append(("builtin", ""))
-    try:
-        path = sh.find_command(name) if "/" not in name else name
-        inode = sh.fs.resolve(path, sh.state.cwd)
+    if "/" in name:
+        candidates = [name]
+    else:
+        hashed = sh.state.hash.get(name)
+        path_var = sh.state.get("PATH") or ""
+        candidates = ([hashed] if hashed else []) + [f"{d or '.'}/{name}" for d in path_var.split(":")]
+    seen = set()
+    for path in candidates:
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            inode = sh.fs.resolve(path, sh.state.cwd)
+        except VfsError:
+            continue
         if isinstance(inode, RegularFile) and sh.fs.may(inode, 1):
             out.append(("file", path))
-    except VfsError:
-        pass
     return out
 
 
@@ -390,7 +405,11 @@ async def let(sh: Shell, argv: list[str]) -> int:
         return 1
     value = 0
     for expr in argv[1:]:
-        value = evaluate_arith(expr, sh.state)
+        try:
+            value = evaluate_arith(expr, sh.state)
+        except ArithError as e:
+            await sh.error(f"let: {e.message}")
+            return 1
     return int(value == 0)
 
 

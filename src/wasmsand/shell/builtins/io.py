@@ -110,7 +110,7 @@ async def echo(sh: Shell, argv: list[str]) -> int:
 
 # -- printf -------------------------------------------------------------------
 
-_SPEC = re.compile(r"%([-+ #0']*)(\*|\d+)?(?:\.(\*|\d*))?([hlLqjzt]*)([diouxXeEfFgGaAcsbq%]|\(.*?\)T)?")
+_SPEC = re.compile(r"%([-+ #0']*)(\*|\d+)?(?:\.(\*|\d*))?([hlLjzt]*)([diouxXeEfFgGaAcsbq%]|\(.*?\)T)?")
 
 
 class _Args:
@@ -636,3 +636,58 @@ async def read(sh: Shell, argv: list[str]) -> int:
     if nchars is not None and not seen:
         return 0 if len(line) >= nchars else 1
     return 0 if seen else 1
+
+
+async def mapfile(sh: Shell, argv: list[str]) -> int:
+    """mapfile/readarray [-t] [-n count] [-O origin] [-s skip] [-d delim] [-u fd] [array]"""
+    args = argv[1:]
+    strip = False
+    count = 0
+    origin = 0
+    skip = 0
+    delim = ord("\n")
+    fd = 0
+    i = 0
+    while i < len(args) and args[i].startswith("-") and len(args[i]) > 1:
+        opt = args[i][1]
+        value = args[i][2:] or (args[i + 1] if i + 1 < len(args) else "")
+        takes = opt in "nOsdu"
+        if takes and not args[i][2:]:
+            i += 1
+        if opt == "t":
+            strip = True
+        elif opt == "n":
+            count = int(value)
+        elif opt == "O":
+            origin = int(value)
+        elif opt == "s":
+            skip = int(value)
+        elif opt == "d":
+            delim = ord(value[0]) if value else 0
+        elif opt == "u":
+            fd = int(value)
+        elif opt != "C" and opt != "c":
+            raise ShellError(f"{argv[0]}: -{opt}: invalid option", 2)
+        i += 1
+    name = args[i] if i < len(args) else "MAPFILE"
+    values: dict[int, str] = {}
+    index = origin
+    read_count = 0
+    while not count or read_count < count:
+        data, seen, _ = await _read_until(sh, fd, delim, None, None)
+        if not data and not seen:
+            break
+        text = data.decode("utf-8", "surrogateescape")
+        if skip:
+            skip -= 1
+            continue
+        values[index] = text if strip or not seen else text + chr(delim)
+        index += 1
+        read_count += 1
+    var = sh.state.lookup(name)
+    if origin and var is not None and isinstance(var.value, dict):
+        merged = dict(var.value)  # type: ignore[arg-type]
+        merged.update(values)
+        values = merged
+    sh.state.set_array(name, values)
+    return 0

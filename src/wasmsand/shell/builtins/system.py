@@ -295,7 +295,8 @@ async def wait(sh: Shell, argv: list[str]) -> int:
     jobs = st.jobs
     if not args:
         status = 0
-        pending = [pid for job in jobs for pid in job.pids]
+        pending = [pid for job in jobs for pid in job.pids] + st.procsub_pids
+        st.procsub_pids = []
         if any_one and pending:
             from ...process.py_task import block
             from ...process.waits import AnyOf, ChildExit

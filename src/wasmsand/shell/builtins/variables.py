@@ -120,7 +120,7 @@ async def declare(sh: Shell, argv: list[str], *, local: bool = False, cmd: str |
         for c in on:
             if c in "aA" and not isinstance(var.value, dict):
                 var.value = {} if var.value is None else ({"0": var.value} if c == "A" else {0: var.value})
-            if c in "aAilnrtux":
+            if c in "aAilntux":  # readonly comes after the value is set
                 var.attrs.add(c)
             if c == "l":
                 var.attrs.discard("u")
@@ -154,6 +154,8 @@ async def declare(sh: Shell, argv: list[str], *, local: bool = False, cmd: str |
             except ShellError as e:
                 await sh.error(e.message)
                 status = 1
+        if "r" in on:
+            var.attrs.add("r")
     return status
 
 
