@@ -17,6 +17,8 @@ APT_PACKAGES=(
   chromium chromium-driver
   # The differential tests compare our tree with the real one.
   tree
+  # util-linux's rev and column: the host side of their differential cases
+  bsdextrautils
 )
 # npm fetches the Pyodide core (tools/build_pyodide_dist.py). An image may
 # already have a Node.js with its own npm (not Debian's package): only

@@ -113,7 +113,9 @@ class Sandbox:
         """Runs this sandbox on ``fs`` (a new one, or a restored one)."""
         procfs = attach_system_tree(fs, self._commands, self.limits.memory_bytes)
         self.fs = fs
-        self.kernel = Kernel(fs, self.host, self._programs, InstanceLimits(self.limits.memory_bytes))
+        self.kernel = Kernel(
+            fs, self.host, self._programs, InstanceLimits(self.limits.memory_bytes), self.limits.max_processes
+        )
         procfs.processes = self.kernel.processes
         try:
             home = fs.resolve(HOME, fs.root)

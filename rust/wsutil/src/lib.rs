@@ -2,10 +2,12 @@
 //! for messages, GNU-style error output, buffered standard output, errno
 //! texts, number and printf parsing, and the wasmsand imports.
 
+pub mod argmatch;
 pub mod args;
 pub mod canon;
 pub mod cfmt;
 pub mod datetime;
+pub mod decimal;
 pub mod fnmatch;
 pub mod fsext;
 pub mod fsmeta;
@@ -14,6 +16,7 @@ pub mod modechange;
 pub mod num;
 pub mod pathname;
 pub mod prompt;
+pub mod resyntax;
 pub mod sys;
 
 use std::cell::Cell;

@@ -124,6 +124,8 @@ class Session:
                 status = await sh.run_source(script)
             except ExitShell as e:
                 status = e.status
+                if not e.run_exit_trap:
+                    st.traps.pop("EXIT", None)
             except ShellError as e:
                 await sh.error(e.message)
                 status = e.status
