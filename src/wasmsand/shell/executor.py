@@ -32,7 +32,7 @@ from .errors import (
     ReturnFromFunction,
     ShellError,
 )
-from .expand import Expander, quote_for_reuse
+from .expand import Expander, quote_for_reuse, quote_for_trace
 from .parser import DeclWord, Parser
 from .state import Frame, Job, ShellState, last_index, put_index
 
@@ -357,7 +357,8 @@ class Shell:
         async def main(kernel: Kernel, proc: Process) -> int:
             sh = Shell(kernel, proc, child_state, name=name)
             sh.command_mode = command_mode
-            sh.errexit_suppressed = self.errexit_suppressed if "inherit_errexit" in child_state.shopts else 0
+            # a subshell run where set -e is ignored ignores it too
+            sh.errexit_suppressed = self.errexit_suppressed
             return await sh.run_subshell(body)
 
         program = PythonProgram("bash", main)
@@ -434,6 +435,8 @@ class Shell:
 
             async def run(sh: Shell) -> int:
                 sh.state.trace_depth += 1
+                if "inherit_errexit" not in sh.state.shopts:
+                    sh.state.options.discard("errexit")  # bash clears -e in $(...)
                 return await sh.run_list(body)
 
             child = await self.fork(run, {1: w})
@@ -600,12 +603,14 @@ class Shell:
         self.state.last_status = status
         return status
 
-    async def arith(self, word: ast.Word | None, *, trace: bool = True) -> int:
+    async def arith(self, word: ast.Word | None, *, trace: bool = True, for_part: bool = False) -> int:
+        """Evaluates ``(( word ))``; ``for_part`` marks a clause of
+        ``for ((;;))``, which bash traces without its leading blanks."""
         if word is None:
             return 1
         text = await self.expander.single_arith_text(word)
         if trace and "xtrace" in self.state.options:
-            await self.trace(f"(( {text} ))")
+            await self.trace(f"(( {text.lstrip() if for_part else text} ))")
         return evaluate_arith(text, self.state)
 
     async def run_arith_for(self, cmd: ast.ArithFor) -> int:
@@ -613,16 +618,16 @@ class Shell:
         self.loop_depth += 1
         try:
             if cmd.init is not None:
-                await self.arith(cmd.init)
+                await self.arith(cmd.init, for_part=True)
             while True:
                 await self.checkpoint()
-                if cmd.cond is not None and await self.arith(cmd.cond) == 0:
+                if cmd.cond is not None and await self.arith(cmd.cond, for_part=True) == 0:
                     break
                 status, flow = await self._loop_body(cmd.body)
                 if flow == "break":
                     break
                 if cmd.step is not None:
-                    await self.arith(cmd.step)
+                    await self.arith(cmd.step, for_part=True)
         except ArithError as e:
             await self.error(f"((: {e.message}")
             status = 1
@@ -776,7 +781,7 @@ class Shell:
                 else:
                     value = (old or "") + value
             st.set_element(name, key, value)
-            return _Traced(lambda: quote_for_reuse(value))
+            return _Traced(lambda: _traced_value(value))
         if a.append:
             var = st.lookup(st.resolve_nameref(name))
             if var is not None and "i" in var.attrs:
@@ -784,14 +789,43 @@ class Shell:
             elif var is not None and var.value is not None:
                 value = (var.scalar() or "") + value
         st.set(name, value, local=local)
-        return _Traced(lambda: quote_for_reuse(value))
+        return _Traced(lambda: _traced_value(value))
 
-    async def trace(self, text: str) -> None:
-        ps4 = self.state.get("PS4")
-        prefix = "+ " if ps4 is None else ps4
-        if prefix:
-            prefix = prefix[0] * self.state.trace_depth + prefix
+    async def trace(self, text: str, prefix: str | None = None) -> None:
+        if prefix is None:
+            prefix = await self.trace_prefix()
         await self.write(2, _encode(prefix + text + "\n"))
+
+    async def trace_prefix(self) -> str:
+        """PS4 expanded as bash does (with xtrace off, $? kept), its first
+        character repeated once per level of eval, source and command
+        substitution."""
+        st = self.state
+        ps4 = st.get("PS4")
+        if ps4 is None:
+            prefix = "+ "
+        elif "$" not in ps4 and "`" not in ps4:
+            prefix = ps4
+        else:
+            prefix = await self._expand_prompt(ps4)
+        return prefix[0] * st.trace_depth + prefix if prefix else ""
+
+    async def _expand_prompt(self, text: str) -> str:
+        st = self.state
+        try:
+            word = ast.Word(Parser(text)._read_double_quoted(heredoc=True))
+        except ParseError:
+            return text
+        had_xtrace, status = "xtrace" in st.options, st.last_status
+        st.options.discard("xtrace")
+        try:
+            return await self.expander.single(word)
+        except ShellError:
+            return text
+        finally:
+            if had_xtrace:
+                st.options.add("xtrace")
+            st.last_status = status
 
     async def run_simple(self, cmd: ast.SimpleCommand, *, exec_in_place: bool = False) -> int:
         """A simple command; with ``exec_in_place`` (the whole of a pipeline
@@ -820,8 +854,7 @@ class Shell:
             await self.error(e.message)
             return 1
         if "xtrace" in st.options:
-            trace = [f"{a.name}={quote_for_reuse(text)}" for a, text in prefix]
-            await self.trace(" ".join(trace + [quote_for_reuse(w) if w else "''" for w in argv]))
+            await self._trace_command(prefix, argv)
         name = argv[0]
         st.set("_", argv[-1])
         if name == "exec" and all(a.startswith("-") for a in argv[1:]) and name not in st.functions:
@@ -864,6 +897,18 @@ class Shell:
                     if var is not None:
                         var.value, var.attrs = old
 
+    async def _trace_command(self, prefix: list[tuple[ast.Assign, str]], argv: list[str]) -> None:
+        """bash traces each prefix assignment on its own line, then the
+        words; export and readonly then show the assignments they make."""
+        for a, text in prefix:
+            await self.trace(f"{a.name}={_traced_value(text)}")
+        await self.trace(" ".join(quote_for_trace(w) for w in argv))
+        if argv[0] in ("export", "readonly"):
+            for arg in argv[1:]:
+                name, eq, value = arg.partition("=")
+                if eq and name.isidentifier():
+                    await self.trace(f"{name}={_traced_value(value)}")
+
     async def _assign_text(self, a: ast.Assign) -> str:
         if isinstance(a.value, ast.ArrayLiteral):
             return "(" + " ".join(await self._array_items_text(a.value)) + ")"
@@ -874,9 +919,10 @@ class Shell:
         try:
             for a in cmd.assigns:
                 try:
+                    prefix = await self.trace_prefix() if "xtrace" in st.options else None
                     traced = await self.assign(a)
-                    if "xtrace" in st.options:
-                        await self.trace(f"{a.name}{'+' if a.append else ''}={traced.text()}")
+                    if prefix is not None:
+                        await self.trace(f"{a.name}{'+' if a.append else ''}={traced.text()}", prefix)
                 except ShellError as e:
                     if "readonly variable" in e.message:
                         raise FatalShellError(e.message, 1) from None
@@ -1038,7 +1084,7 @@ class Shell:
             child = await self.fork(lambda sh: sh.call_function(handler, ["command_not_found_handle", *argv]))
             return await self.wait_child(child)
         if e.errno == Errno.ENOENT:
-            if "/" in name or self.state.get("PATH") is None:
+            if "/" in name or not self.state.get("PATH"):  # unset or empty PATH
                 await self.error(f"{name}: No such file or directory")
             else:
                 await self.error(f"{name}: command not found")
@@ -1310,6 +1356,11 @@ class Shell:
         from .glob import expand_glob
 
         return expand_glob(self, pat)
+
+
+def _traced_value(value: str) -> str:
+    """An assigned value as set -x shows it (nothing at all when empty)."""
+    return quote_for_trace(value) if value else ""
 
 
 class _Traced:

@@ -11,6 +11,7 @@ joining their texts.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ from .state import last_index
 if TYPE_CHECKING:
     from .executor import Shell
 
-__all__ = ["Expander", "brace_expand", "quote_for_reuse"]
+__all__ = ["Expander", "brace_expand", "quote_for_reuse", "quote_for_trace"]
 
 QUOTED = 1
 SPLIT = 2
@@ -68,6 +69,28 @@ def quote_for_reuse(text: str) -> str:
                 out.append(c)
         return "$'" + "".join(out) + "'"
     return "'" + text.replace("'", "'\\''") + "'"
+
+
+_ASSIGNMENT_SHAPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+
+_TRACE_METAS = frozenset(" \t\n'\"\\|&;()<>!{}*[?]^$`")
+
+
+def quote_for_trace(text: str) -> str:
+    """A word as ``set -x`` shows it: bash single-quotes a word holding any
+    shell metacharacter (raw tabs and newlines included), and only a word
+    with other control characters gets ``$'...'``."""
+    if text == "":
+        return "''"
+    metas = any(
+        c in _TRACE_METAS or (c == "~" and (k == 0 or text[k - 1] in "=:")) or (c == "#" and k == 0)
+        for k, c in enumerate(text)
+    )
+    if metas:
+        return "'" + text.replace("'", "'\\''") + "'"
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        return quote_for_reuse(text)
+    return text
 
 
 # -- brace expansion ----------------------------------------------------------
@@ -185,7 +208,8 @@ def _brace_atoms(atoms: list[_Atom], limit: int = 2_000_000) -> list[list[_Atom]
         choices = [atoms[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1)]
     else:
         seq = _sequence("".join(atoms[i + 1 : j]))  # type: ignore[arg-type]
-        choices = [list(s) for s in seq or []]
+        # a generated backslash is quote-removed, leaving a null word (bash)
+        choices = [[ast.SingleQuoted("")] if s == "\\" else list(s) for s in seq or []]
     out: list[list[_Atom]] = []
     for choice in choices:
         for expanded in _brace_atoms(prefix + choice + suffix, limit):
@@ -305,7 +329,17 @@ class Expander:
 
     def _tilde(self, text: str, assignment: bool, at_start: bool) -> str:
         if not assignment:
-            return self._tilde_prefix(text) if at_start and text.startswith("~") else text
+            if not at_start:
+                return text
+            if text.startswith("~"):
+                return self._tilde_prefix(text)
+            # bash also expands in an argument shaped like an assignment (a=~)
+            shaped = _ASSIGNMENT_SHAPE.match(text)
+            if shaped is None:
+                return text
+            value = text[shaped.end() :]
+            new = self._tilde(value, True, True)
+            return text if new is value else text[: shaped.end()] + new
         # In assignments: after = at the start, and after every :
         pieces = text.split(":")
         changed = False
@@ -441,7 +475,8 @@ class Expander:
                 n = len(value) if isinstance(value, list) else 0
             else:
                 if value is None and "nounset" in st.options:
-                    raise FatalShellError(f"{_display_name(p)}: unbound variable", 127)
+                    # bash's length path exits 1 where the others exit 127
+                    raise FatalShellError(f"{p.name}: unbound variable", 1 if p.index is not None else 127)
                 n = len(value or "")
             out.append((str(n), QUOTED if quoted else SPLIT))
             return
@@ -725,10 +760,24 @@ def _split_ref(ref: str) -> tuple[str, str | None]:
 
 
 def _display_name(p: ast.ParamExp) -> str:
+    """The parameter as bash names it in messages: ``a[i]`` with the
+    subscript's source, ``$1`` for an unbraced positional parameter."""
     if p.index is not None:
-        lit = p.index.literal()
-        return f"{p.name}[{lit if lit is not None else '...'}]"
+        return f"{p.name}[{_subscript_source(p.index.parts)}]"
+    if not p.braced and p.name.isdigit():
+        return "$" + p.name
     return p.name
+
+
+def _subscript_source(parts: tuple[ast.WordPart, ...]) -> str:
+    """A subscript's text (the parser keeps it as double-quoted parts)."""
+    out = []
+    for part in parts:
+        if isinstance(part, ast.DoubleQuoted):
+            out.append(_subscript_source(part.parts))
+        else:
+            out.append(word_text(ast.Word((part,))))
+    return "".join(out)
 
 
 def _strip(value: str, pat: str, op: str) -> str:

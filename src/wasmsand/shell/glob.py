@@ -50,9 +50,25 @@ def _unescape(text: str) -> str:
 
 
 def expand_glob(sh: Shell, pat: str) -> list[str]:
+    """The sorted matches of ``pat``, less those GLOBIGNORE names (a set
+    GLOBIGNORE also lets wildcards match dotfiles, never . or ..)."""
+    ignore = [p for p in (sh.state.get("GLOBIGNORE") or "").split(":") if p]
+    matches = _matches(sh, pat, dotglob=bool(ignore))
+    if not ignore:
+        return matches
+    nocase = "nocaseglob" in sh.state.shopts
+    rxs = [pattern.compile_pattern(p, nocase, pathname=True) for p in ignore]
+    return [
+        m
+        for m in matches
+        if m.rstrip("/").rpartition("/")[2] not in (".", "..") and not any(rx.fullmatch(m) for rx in rxs)
+    ]
+
+
+def _matches(sh: Shell, pat: str, *, dotglob: bool) -> list[str]:
     fs = sh.fs
     st = sh.state
-    dotglob = "dotglob" in st.shopts
+    dotglob = dotglob or "dotglob" in st.shopts
     nocase = "nocaseglob" in st.shopts
     globstar = "globstar" in st.shopts
     components = _split(pat)
@@ -95,7 +111,8 @@ def expand_glob(sh: Shell, pat: str) -> list[str]:
         new: list[tuple[str, Inode]] = []
         if globstar and comp == "**":
             for prefix, inode in entries:
-                new.append((prefix, inode))
+                # the zero-directory match: `dir/**` yields `dir/` itself
+                new.append((prefix + "/" if last and prefix and not prefix.endswith("/") else prefix, inode))
                 stack = [prefix]
                 while stack:
                     base = stack.pop()

@@ -158,7 +158,7 @@ class ShellState:
         self.lineno = 0
         self.source_stack: list[str] = []
         self.subshell_level = 0
-        self.trace_depth = 0  # command substitution nesting, for set -x
+        self.trace_depth = 0  # eval, source and command substitution nesting, for set -x
         self.interactive = False
         self.getopts_nextchar = 0
         for name, value in env.items():

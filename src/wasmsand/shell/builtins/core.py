@@ -119,9 +119,11 @@ async def eval_(sh: Shell, argv: list[str]) -> int:
         return 0
     _check_depth(sh, "eval")
     sh.state.source_stack.append("eval")
+    sh.state.trace_depth += 1
     try:
         return await sh.run_source(src, source_name="eval", syntax_fatal=False)
     finally:
+        sh.state.trace_depth -= 1
         sh.state.source_stack.pop()
 
 
@@ -159,6 +161,7 @@ async def source(sh: Shell, argv: list[str]) -> int:
     if len(argv) > 2:
         st.positional = argv[2:]
     st.source_stack.append(path)
+    st.trace_depth += 1
     saved_name, saved_mode = sh.name, sh.command_mode
     sh.name, sh.command_mode = path, False
     try:
@@ -166,6 +169,7 @@ async def source(sh: Shell, argv: list[str]) -> int:
     except ReturnFromFunction as e:
         return e.status
     finally:
+        st.trace_depth -= 1
         sh.name, sh.command_mode = saved_name, saved_mode
         st.source_stack.pop()
         if len(argv) > 2:
