@@ -100,6 +100,7 @@ WordPart = (
 @dataclass(frozen=True, slots=True)
 class Word:
     parts: tuple[WordPart, ...]
+    source: str | None = field(default=None, compare=False)  # kept for subscripts, whose parts lose it
 
     def literal(self) -> str | None:
         """The text if the word is one unquoted literal, else None."""
@@ -218,11 +219,14 @@ class While:
 
 @dataclass(frozen=True, slots=True)
 class For:
+    """``for`` and ``select`` (same grammar; select reads choices)."""
+
     var: str
     words: tuple[Word, ...] | None  # None: "$@"
     body: CommandList
     redirs: tuple[Redir, ...] = ()
     line: int = 0
+    select: bool = False
 
 
 @dataclass(frozen=True, slots=True)

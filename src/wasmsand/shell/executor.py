@@ -34,7 +34,7 @@ from .errors import (
 )
 from .expand import Expander, quote_for_reuse, quote_for_trace
 from .parser import DeclWord, Parser
-from .state import Frame, Job, ShellState, last_index, put_index
+from .state import SET_OPTIONS, Frame, Job, ShellState, last_index, put_index
 
 if TYPE_CHECKING:
     from ..process.kernel import Kernel
@@ -107,9 +107,15 @@ class Shell:
         self.slice_start = time.monotonic()
         self.ticks = 0
         self.in_trap = False
+        self.exiting_status: int | None = None  # while the EXIT trap runs: what a bare `exit` returns
+        self.refresh_builtins()
+
+    def refresh_builtins(self) -> None:
+        """The builtin table less those `enable -n` turned off."""
         from .builtins import BUILTINS
 
-        self.builtins = BUILTINS
+        off = self.state.disabled_builtins
+        self.builtins = {k: v for k, v in BUILTINS.items() if k not in off} if off else BUILTINS
 
     # -- output ------------------------------------------------------------------
 
@@ -215,7 +221,8 @@ class Shell:
             if cl is None:
                 return status
             if "verbose" in self.state.options:
-                await self.write(2, _encode(src[start : parser.pos].lstrip("\n")))
+                text = src[start : parser.pos].lstrip("\n")
+                await self.write(2, _encode(text if text.endswith("\n") else text + "\n"))
             if "noexec" in self.state.options:
                 continue
             status = await self.run_list(cl)
@@ -242,6 +249,8 @@ class Shell:
     async def run_list(self, cl: ast.CommandList) -> int:
         status = self.state.last_status
         for item in cl.items:
+            if "noexec" in self.state.options:
+                break  # set -n: commands after it on the same line are not run either
             if item.background:
                 status = await self.start_background(item.command)
             else:
@@ -294,12 +303,21 @@ class Shell:
             await self.failed(status)
         return status
 
+    def fatal_status(self, status: int) -> int:
+        """The exit status of a shell stopped by an expansion error: bash
+        exits 127 only at the top of a -c string, 1 in a script or subshell."""
+        st = self.state
+        if status == 127 and (st.subshell_level > 0 or st.source_stack[:1] != ["-c"]):
+            return 1
+        return status
+
     async def failed(self, status: int) -> None:
         """ERR trap and set -e, outside the contexts that exempt them."""
         if self.errexit_suppressed:
             return
         trap = self.state.traps.get("ERR")
-        if trap and not self.in_trap:
+        # functions inherit the ERR trap only with set -E (errtrace)
+        if trap and not self.in_trap and (not self.state.frames or "errtrace" in self.state.options):
             await self.run_trap(trap)
         if "errexit" in self.state.options:
             raise ExitShell(status)
@@ -308,8 +326,12 @@ class Shell:
         n = len(pl.commands)
         pipes = [self.kernel.new_pipe() for _ in range(n - 1)]
         children: list[Process] = []
+        # shopt -s lastpipe: the last stage runs in this shell (job control is always off here)
+        last_here = "lastpipe" in self.state.shopts
         try:
             for i, cmd in enumerate(pl.commands):
+                if last_here and i == n - 1:
+                    break
                 overlay: dict[int, OpenFile | None] = {}
                 if i > 0:
                     overlay[0] = pipes[i - 1][0]
@@ -319,10 +341,17 @@ class Shell:
                         overlay[2] = pipes[i][1]
                 children.append(await self.fork(_stage_runner(cmd), overlay))
         finally:
-            for r, w in pipes:
-                r.close_unreferenced()
+            for k, (r, w) in enumerate(pipes):
+                if not (last_here and k == n - 2):
+                    r.close_unreferenced()
                 w.close_unreferenced()
+        last_status = None
+        if last_here:
+            with self.installed({0: pipes[-1][0]}):
+                last_status = await self.run_command(pl.commands[-1])
         statuses = [await self.wait_child(c) for c in children]
+        if last_status is not None:
+            statuses.append(last_status)
         self.state.pipestatus = statuses
         if "pipefail" in self.state.options:
             for s in reversed(statuses):
@@ -391,6 +420,7 @@ class Shell:
         trap = self.state.traps.pop("EXIT", None)
         if trap:
             self.state.last_status = status
+            self.exiting_status = status
             try:
                 await self.run_trap(trap)
             except ExitShell as e:
@@ -586,6 +616,8 @@ class Shell:
             values = list(self.state.positional)
         else:
             values = await self.expander.words(cmd.words)
+        if cmd.select:
+            return await self.run_select(cmd, values)
         status = 0
         self.loop_depth += 1
         trace = "xtrace" in self.state.options
@@ -595,6 +627,44 @@ class Shell:
                 if trace:
                     await self.trace(f"for {cmd.var} in " + " ".join(quote_for_reuse(x) for x in values))
                 self.state.set(cmd.var, v)
+                status, flow = await self._loop_body(cmd.body)
+                if flow == "break":
+                    break
+        finally:
+            self.loop_depth -= 1
+        self.state.last_status = status
+        return status
+
+    async def run_select(self, cmd: ast.For, values: list[str]) -> int:
+        """``select``: the numbered menu and PS3 on stderr, a line read into
+        REPLY, the chosen item (or nothing) in the variable; ends at EOF
+        (status 1) or on break."""
+        from .builtins.io import read_line
+
+        if not values:
+            return 0
+        status = 0
+        self.loop_depth += 1
+        try:
+            show_menu = True
+            while True:
+                await self.checkpoint()
+                if show_menu:
+                    await self.write(2, _encode(select_menu(values, self.state.get("COLUMNS"))))
+                ps3 = self.state.get("PS3")
+                await self.write(2, _encode("#? " if ps3 is None else ps3))
+                line = await read_line(self, 0)
+                if line is None:
+                    await self.write(1, b"\n")
+                    status = 1
+                    break
+                self.state.set("REPLY", line)
+                show_menu = line == ""
+                if show_menu:
+                    continue
+                choice = line.strip()
+                pick = int(choice) if choice.isdigit() else 0
+                self.state.set(cmd.var, values[pick - 1] if 1 <= pick <= len(values) else "")
                 status, flow = await self._loop_body(cmd.body)
                 if flow == "break":
                     break
@@ -840,7 +910,7 @@ class Shell:
             await self.error(e.message)
             st.last_status = e.status
             if not st.interactive:
-                raise ExitShell(e.status) from None
+                raise ExitShell(self.fatal_status(e.status)) from None
             return e.status
         except ShellError as e:
             await self.error(e.message)
@@ -930,7 +1000,7 @@ class Shell:
         except FatalShellError as e:
             await self.error(e.message)
             if not st.interactive:
-                raise ExitShell(e.status) from None
+                raise ExitShell(self.fatal_status(e.status)) from None
             return e.status
         except ShellError as e:
             await self.error(e.message)
@@ -952,7 +1022,7 @@ class Shell:
         except FatalShellError as e:
             await self.error(e.message)
             if not self.state.interactive:
-                raise ExitShell(e.status) from None
+                raise ExitShell(self.fatal_status(e.status)) from None
             return e.status
         except ShellError as e:
             await self.error(e.message)
@@ -971,8 +1041,10 @@ class Shell:
         if depth >= limit:
             raise FatalShellError(f"{fn.name}: maximum function nesting level exceeded ({limit})")
         saved_positional = st.positional
+        outer_return_trap = st.traps.get("RETURN")
         st.positional = argv[1:]
-        st.frames.append(Frame(fn.name, {}, st.lineno, self.name))
+        # bash -c calls the source of its functions "environment"
+        st.frames.append(Frame(fn.name, {}, st.lineno, "environment" if self.command_mode else self.name))
         try:
             status = await self.run_command(fn.body)
         except ReturnFromFunction as e:
@@ -981,7 +1053,8 @@ class Shell:
             st.frames.pop()
             st.positional = saved_positional
         trap = st.traps.get("RETURN")
-        if trap and not self.in_trap:
+        # RETURN fires for a trap the function set itself, or for all with set -T
+        if trap and not self.in_trap and ("functrace" in st.options or trap is not outer_return_trap):
             await self.run_trap(trap)
         st.last_status = status
         return status
@@ -995,6 +1068,7 @@ class Shell:
         if cached is not None:
             try:
                 self.fs.resolve(cached, self.state.cwd)
+                self.state.hash_hits[name] = self.state.hash_hits.get(name, 0) + 1
                 return cached
             except VfsError:
                 self.state.hash.pop(name, None)
@@ -1003,6 +1077,7 @@ class Shell:
         found = self.kernel.find_command(name, {"PATH": path if path is not None else "."}, self.state.cwd)
         if "hashall" in self.state.options:
             self.state.hash[name] = found
+            self.state.hash_hits[name] = 1
         return found
 
     async def run_external(
@@ -1321,9 +1396,20 @@ class Shell:
             return [str(s) for s in st.pipestatus]
         if name == "FUNCNAME":
             names = [f.name for f in reversed(st.frames)]
-            return [*names, "main"] if names else None  # type: ignore[return-value]
+            if names:
+                names += ["source" for s in st.source_stack[1:] if s != "eval"]
+                if st.source_stack[:1] != ["-c"]:
+                    names.append("main")  # a script's top level; bash -c has none
+            return names or None  # type: ignore[return-value]
         if name == "BASH_SOURCE":
-            return [f.source for f in reversed(st.frames)] or None  # type: ignore[return-value]
+            if st.frames:
+                return [f.source for f in reversed(st.frames)]  # type: ignore[return-value]
+            files = [s for s in reversed(st.source_stack) if s not in ("-c", "eval", "stdin")]
+            return files or None  # type: ignore[return-value]
+        if name == "SHELLOPTS":
+            return ":".join(sorted(o for o in st.options if o in SET_OPTIONS))
+        if name == "BASHOPTS":
+            return ":".join(sorted(st.shopts))
         if name == "PPID":
             return str(self.proc.ppid)
         if name == "BASH_SUBSHELL":
@@ -1356,6 +1442,48 @@ class Shell:
         from .glob import expand_glob
 
         return expand_glob(self, pat)
+
+
+def select_menu(items: list[str], columns: str | None) -> str:
+    """select's menu laid out as bash does: numbered items down columns
+    that fit COLUMNS (80 by default), a list that fits one row one per line."""
+    width = int(columns) if columns and columns.isdigit() and int(columns) > 0 else 80
+    n = len(items)
+    index_width = len(str(n))
+    cell = max(len(x) for x in items) + index_width + 4  # ") " and two spaces
+    cols = max(width // cell, 1)
+    rows = n // cols + (n % cols != 0)
+    cols = n // rows + (n % rows != 0)
+    if rows == 1:
+        rows, cols = cols, 1
+    first_width = len(str(rows))
+    out = []
+    for row in range(rows):
+        pos = 0
+        k = row
+        while True:
+            text = f"{k + 1:>{first_width if pos == 0 else index_width}}) {items[k]}"
+            out.append(text)
+            k += rows
+            if k >= n:
+                break
+            out.append(_indent(pos + len(text), pos + cell))
+            pos += cell
+        out.append("\n")
+    return "".join(out)
+
+
+def _indent(start: int, end: int) -> str:
+    """Tabs then spaces from column start to end (tab stops every 8)."""
+    out = []
+    while start < end:
+        if end // 8 > start // 8:
+            out.append("\t")
+            start += 8 - start % 8
+        else:
+            out.append(" ")
+            start += 1
+    return "".join(out)
 
 
 def _traced_value(value: str) -> str:

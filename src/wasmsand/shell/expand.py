@@ -19,6 +19,7 @@ from ..vfs import Directory, VfsError
 from . import ast, pattern
 from .arith import ArithError, evaluate_arith
 from .errors import FatalShellError, ShellError
+from .printer import subscript_text, word_text
 from .state import last_index
 
 if TYPE_CHECKING:
@@ -70,6 +71,18 @@ def quote_for_reuse(text: str) -> str:
         return "$'" + "".join(out) + "'"
     return "'" + text.replace("'", "'\\''") + "'"
 
+
+def quote_always(text: str) -> str:
+    """``${v@Q}``: always quoted, single quotes unless a control character
+    needs ``$'...'``."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        return quote_for_reuse(text)
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+_REFERABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[-@*#?$!0]")
+
+_DQ_BACKSLASH = re.compile(r"\\(.)", re.DOTALL)
 
 _ASSIGNMENT_SHAPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 
@@ -270,8 +283,7 @@ class Expander:
     async def redirect_target(self, word: ast.Word) -> str:
         fields = await self.words([word])
         if len(fields) != 1:
-            raw = await self.single(word)
-            raise ShellError(f"{raw or word_text(word)}: ambiguous redirect")
+            raise ShellError(f"{word_text(word)}: ambiguous redirect")  # bash names the source word
         return fields[0]
 
     # -- parts -----------------------------------------------------------------
@@ -452,6 +464,10 @@ class Expander:
         name = p.name
         index = p.index
         if p.indirect:
+            var = st.lookup(name) if p.op == "" and p.index is None else None
+            if var is not None and "n" in var.attrs:  # ${!ref}: the name a nameref holds
+                out.append((var.scalar() or "", QUOTED if quoted else SPLIT))
+                return
             ref = (self._lookup(name, None, None))[0]
             if name in ("@", "*"):
                 ref = st.positional[-1] if st.positional else None
@@ -460,6 +476,8 @@ class Expander:
                     raise ShellError(f"{name}: invalid indirect expansion")
                 ref = ""
             name, sub = _split_ref(ref)
+            if ref and not _REFERABLE.fullmatch(name):
+                raise FatalShellError(f"{ref}: invalid variable name", 1)
             if sub is not None:
                 index = ast.Word((ast.Lit(sub),))
         if p.keys:
@@ -570,7 +588,16 @@ class Expander:
         """The replacement of ${v/p/r}: with patsub_replacement, an
         unquoted & stands for the match (kept as \\x00 marker here)."""
         items: list[Item] = []
-        await self._parts(word.parts, quoted, items)
+        for part in word.parts:
+            if quoted and isinstance(part, ast.DoubleQuoted) and all(isinstance(x, ast.Lit) for x in part.parts):
+                # "${v/p/r}": the parser wraps r's text in the outer quotes,
+                # but bash removes its backslashes as if it were unquoted
+                for x in part.parts:
+                    items.append((_DQ_BACKSLASH.sub(lambda m: m[0] if m[1] in "&\\" else m[1], x.text), 0))
+            elif quoted and isinstance(part, (ast.ParamExp, ast.CommandSub, ast.ArithSub)):
+                await self._parts((part,), False, items)  # an & it yields still means the match
+            else:
+                await self._parts((part,), quoted, items)
         out = []
         for i in items:
             if isinstance(i, _Break):
@@ -633,7 +660,7 @@ class Expander:
 
     def _transform(self, v: str, op: str, p: ast.ParamExp, name: str) -> str:
         if op == "Q":
-            return quote_for_reuse(v)
+            return quote_always(v)
         if op == "E":
             from .parser import decode_ansi_c
 
@@ -650,7 +677,7 @@ class Expander:
         if op == "P":
             return v
         if op in ("K", "k"):
-            return quote_for_reuse(v)
+            return quote_always(v)
         return v
 
     def _transform_a(self, name: str) -> str:
@@ -658,7 +685,8 @@ class Expander:
         if var is None:
             return ""
         value = var.scalar() or ""
-        return f"{name}={quote_for_reuse(value)}"
+        flags = "".join(c for c in "aAilnrtux" if c in var.attrs)
+        return f"{'declare -' + flags + ' ' if flags else ''}{name}={quote_always(value)}"
 
     # -- splitting and globbing ----------------------------------------------------
 
@@ -763,21 +791,10 @@ def _display_name(p: ast.ParamExp) -> str:
     """The parameter as bash names it in messages: ``a[i]`` with the
     subscript's source, ``$1`` for an unbraced positional parameter."""
     if p.index is not None:
-        return f"{p.name}[{_subscript_source(p.index.parts)}]"
+        return f"{p.name}[{subscript_text(p.index)}]"
     if not p.braced and p.name.isdigit():
         return "$" + p.name
     return p.name
-
-
-def _subscript_source(parts: tuple[ast.WordPart, ...]) -> str:
-    """A subscript's text (the parser keeps it as double-quoted parts)."""
-    out = []
-    for part in parts:
-        if isinstance(part, ast.DoubleQuoted):
-            out.append(_subscript_source(part.parts))
-        else:
-            out.append(word_text(ast.Word((part,))))
-    return "".join(out)
 
 
 def _strip(value: str, pat: str, op: str) -> str:
@@ -849,21 +866,6 @@ def _case(value: str, op: str, pat: str) -> str:
             else:
                 c = c.lower() if c.isupper() else c.upper()
         out.append(c)
-    return "".join(out)
-
-
-def word_text(word: ast.Word) -> str:
-    """An approximation of a word's source, for messages."""
-    out = []
-    for p in word.parts:
-        if isinstance(p, (ast.Lit, ast.Escaped)):
-            out.append(p.text)
-        elif isinstance(p, ast.SingleQuoted):
-            out.append(f"'{p.text}'")
-        elif isinstance(p, ast.ParamExp):
-            out.append(f"${p.name}")
-        else:
-            out.append("...")
     return "".join(out)
 
 

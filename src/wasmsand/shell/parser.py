@@ -180,6 +180,9 @@ class Parser:
         self.warnings: list[tuple[int, str]] = []  # (line, message)
         self._peeked: tuple[Token, int, int] | None = None
         self._alias_guard: list[tuple[str, int]] = []  # (alias, end position)
+        # where the text of an alias ending in a blank ends: the word after it
+        # is checked for an alias too
+        self._alias_blank_end: int | None = None
 
     # -- characters ------------------------------------------------------------
 
@@ -262,7 +265,7 @@ class Parser:
         # {name}> : a descriptor chosen by the shell and stored in name
         m = _FD_VAR.match(src, self.pos) if c == "{" else None
         if m:
-            self.pos += m.end()
+            self.pos = m.end()
             return Token("ionum", m.group(0), line, fd_var=m.group(1))
         if c.isdigit():
             j = self.pos
@@ -873,11 +876,12 @@ class Parser:
             c = src[self.pos]
             self.pos += 2
             return ast.Word((ast.Lit(c),))
+        start = self.pos
         word = self._read_param_word("]", in_dq=True)
         if self.pos >= n:
             raise self._eof_error("]")
         self.pos += 1
-        return word
+        return ast.Word(word.parts, src[start : self.pos - 1])
 
     def _try_assignment(self) -> tuple[ast.Word, ast.Assign] | None:
         """``NAME=value``, ``NAME+=value``, ``NAME[sub]=value``, ``NAME=(...)``."""
@@ -1143,7 +1147,7 @@ class Parser:
                 return self._parse_if()
             if lit in ("while", "until"):
                 return self._parse_while(lit == "until")
-            if lit == "for":
+            if lit in ("for", "select"):
                 return self._parse_for()
             if lit == "case":
                 return self._parse_case()
@@ -1212,6 +1216,7 @@ class Parser:
         assigns: list[ast.Assign] = []
         redirs: list[ast.Redir] = []
         declaration = False
+        alias_next = False
         while True:
             tok = self.peek()
             if tok.kind == "ionum" or (tok.kind == "op" and tok.value in _REDIR_OPS):
@@ -1223,12 +1228,15 @@ class Parser:
                 self.take()
                 assigns.append(tok.assign)
                 continue
-            if not words and self.expand_aliases and self._expand_alias(tok):
+            if (not words or alias_next) and self.expand_aliases and self._expand_alias(tok):
                 continue
+            alias_next = False
             if tok.assign is not None and isinstance(tok.assign.value, ast.ArrayLiteral) and not declaration:
                 raise self._error("(")
             self.take()
             assert tok.word is not None
+            if self._alias_blank_end is not None and self.pos >= self._alias_blank_end:
+                alias_next, self._alias_blank_end = True, None
             if declaration and tok.assign is not None:
                 words.append(_DeclWord(tok.word.parts, tok.assign))  # type: ignore[arg-type]
             else:
@@ -1251,7 +1259,7 @@ class Parser:
         name = tok.word.literal() if tok.word else None
         if name is None or name not in self.aliases:
             return False
-        self._alias_guard = [(a, end) for a, end in self._alias_guard if end > self.pos]
+        self._alias_guard = [(a, end) for a, end in self._alias_guard if end > tok.start]
         if any(a == name for a, _ in self._alias_guard):
             return False
         value = self.aliases[name]
@@ -1261,6 +1269,10 @@ class Parser:
         end = start + len(tok.value)
         self.src = self.src[:start] + value + self.src[end:]
         self._alias_guard.append((name, start + len(value)))
+        if value.endswith((" ", "\t")):
+            self._alias_blank_end = start + len(value.rstrip(" \t"))
+        elif self._alias_blank_end is not None and self._alias_blank_end > start:
+            self._alias_blank_end += len(value) - (end - start)  # an alias inside one ending in a blank
         self._unpeek()
         return True
 
@@ -1276,7 +1288,7 @@ class Parser:
         self._skip_newlines()
         tok = self.peek()
         is_compound = (tok.kind == "op" and tok.value == "(") or self._is_reserved(
-            tok, "{", "if", "while", "until", "for", "case", "[["
+            tok, "{", "if", "while", "until", "for", "select", "case", "[["
         )
         if not is_compound:
             raise self._error(None if tok.kind == "eof" else tok.value)
@@ -1346,8 +1358,10 @@ class Parser:
         return body
 
     def _parse_for(self) -> ast.Command:
-        line = self.take().line
-        if self._peeked is None:
+        keyword = self.take()
+        line = keyword.line
+        select = keyword.value == "select"
+        if self._peeked is None and not select:
             self._skip_blanks()
             if self.src.startswith("((", self.pos):
                 self.pos += 2
@@ -1390,7 +1404,7 @@ class Parser:
         elif tok.kind == "op" and tok.value == ";":
             self.take()
         body = self._parse_loop_body()
-        return ast.For(name, words, body, self._parse_redirs(), line)
+        return ast.For(name, words, body, self._parse_redirs(), line, select)
 
     def _parse_case(self) -> ast.Case:
         line = self.take().line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import ast
 
-__all__ = ["command_text", "function_text", "word_text"]
+__all__ = ["command_text", "function_text", "subscript_text", "word_text"]
 
 _IND = "    "
 
@@ -41,6 +41,11 @@ def _part(p: ast.WordPart) -> str:
     return ""
 
 
+def subscript_text(index: ast.Word) -> str:
+    """A subscript's source (its parts, read as in double quotes, lose it)."""
+    return index.source if index.source is not None else word_text(index)
+
+
 def _dq(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("`", "\\`")
 
@@ -52,7 +57,7 @@ def _param(p: ast.ParamExp) -> str:
         return "$" + p.name
     name = p.name
     if p.index is not None:
-        name += "[" + word_text(p.index) + "]"
+        name += "[" + subscript_text(p.index) + "]"
     if p.names:
         return "${!" + p.name + p.names + "}"
     if p.keys:
@@ -184,7 +189,10 @@ def _command(c: ast.Command, indent: str) -> str:
         return f"{kw} {_list_inline(c.cond)}; do\n{_list(c.body, inner)}\n{indent}done" + _redirs(c.redirs)
     if isinstance(c, ast.For):
         words = "" if c.words is None else " in " + " ".join(word_text(w) for w in c.words)
-        return f"for {c.var}{words};\n{indent}do\n{_list(c.body, inner)}\n{indent}done" + _redirs(c.redirs)
+        return (
+            f"{'select' if c.select else 'for'} {c.var}{words};\n{indent}do\n{_list(c.body, inner)}\n{indent}done"
+            + _redirs(c.redirs)
+        )
     if isinstance(c, ast.ArithFor):
         parts = [word_text(w) if w is not None else "" for w in (c.init, c.cond, c.step)]
         return f"for (({parts[0]}; {parts[1]}; {parts[2]}))\n{indent}do\n{_list(c.body, inner)}\n{indent}done"

@@ -91,6 +91,8 @@ class Session:
         cwd: Directory | None = None,
     ) -> None:
         proc = self.proc
+        # set -n lasts for one run: a session that never ran again would be useless
+        self.state.options.discard("noexec")
         for fd, f in ((0, stdin), (1, stdout), (2, stderr)):
             proc.fds.install_at(fd, f)
         proc.cwd = self.state.cwd

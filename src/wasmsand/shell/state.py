@@ -151,6 +151,8 @@ class ShellState:
         self.jobs: list[Job] = []
         self.procsub_pids: list[int] = []
         self.hash: dict[str, str] = {}
+        self.hash_hits: dict[str, int] = {}
+        self.disabled_builtins: set[str] = set()  # enable -n
         self.history: list[str] = []
         self.rng = random.Random()
         self.start_time = time.monotonic()
@@ -351,6 +353,8 @@ class ShellState:
         other.jobs = []
         other.procsub_pids = []
         other.hash = dict(self.hash)
+        other.hash_hits = dict(self.hash_hits)
+        other.disabled_builtins = set(self.disabled_builtins)
         other.rng = random.Random(self.rng.random())
         other.source_stack = list(self.source_stack)
         other.subshell_level = self.subshell_level + 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from . import core, io, system, variables
+from . import core, introspect, io, system, variables
 
 if TYPE_CHECKING:
     from ..executor import Shell
@@ -36,6 +36,13 @@ BUILTINS: dict[str, Builtin] = {
     "let": core.let,
     "times": core.times,
     "history": core.history,
+    "caller": introspect.caller,
+    "disown": system.disown,
+    "enable": introspect.enable,
+    "help": introspect.help_,
+    "compgen": introspect.compgen,
+    "logout": introspect.logout,
+    "suspend": introspect.suspend,
     "echo": io.echo,
     "printf": io.printf,
     "read": io.read,

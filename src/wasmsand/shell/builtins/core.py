@@ -73,13 +73,17 @@ async def exit_(sh: Shell, argv: list[str]) -> int:
     if len(argv) > 2:
         await sh.error("exit: too many arguments")
         return 1
-    raise ExitShell(sh.state.last_status if status is None else status)
+    if status is None:
+        status = sh.exiting_status if sh.exiting_status is not None else sh.state.last_status
+    raise ExitShell(status)
 
 
 async def return_(sh: Shell, argv: list[str]) -> int:
     if not sh.state.frames and not sh.state.source_stack[1:]:
         await sh.error("return: can only `return' from a function or sourced script")
         return 2
+    if len(argv) > 2:
+        raise FatalShellError("return: too many arguments", 1)  # bash gives up on the script
     try:
         status = _status_arg(sh, "return", argv)
     except ShellError as e:
@@ -153,7 +157,10 @@ async def source(sh: Shell, argv: list[str]) -> int:
     try:
         data = sh.fs.read_file(path, sh.state.cwd)
     except VfsError as e:
-        await sh.error(f"{name}: {strerror(e.errno)}")
+        if e.errno == Errno.EISDIR:
+            await sh.error(f"{argv[0]}: {name}: is a directory")
+        else:
+            await sh.error(f"{name}: {strerror(e.errno)}")
         return 1
     _check_depth(sh, argv[0])
     st = sh.state
@@ -178,11 +185,17 @@ async def source(sh: Shell, argv: list[str]) -> int:
 
 async def shift(sh: Shell, argv: list[str]) -> int:
     n = 1
+    if len(argv) > 2:
+        raise FatalShellError("shift: too many arguments", 1)  # bash gives up on the script
     if len(argv) > 1:
-        if not argv[1].isdigit():
+        text = argv[1].strip()
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
             await sh.error(f"shift: {argv[1]}: numeric argument required")
             return 1
-        n = int(argv[1])
+        n = int(text)
+        if n < 0:
+            await sh.error(f"shift: {argv[1]}: shift count out of range")
+            return 1
     if n > len(sh.state.positional):
         if "shift_verbose" in sh.state.shopts:
             await sh.error(f"shift: {n}: shift count out of range")
@@ -234,7 +247,7 @@ async def exec_(sh: Shell, argv: list[str]) -> int:
 def describe(sh: Shell, name: str) -> list[tuple[str, str]]:
     """What a name is: (kind, detail) in bash's lookup order."""
     out: list[tuple[str, str]] = []
-    if name in sh.state.aliases:
+    if name in sh.state.aliases and "expand_aliases" in sh.state.shopts:  # bash -c knows none
         out.append(("alias", sh.state.aliases[name]))
     if name in KEYWORDS:
         out.append(("keyword", ""))
@@ -275,7 +288,9 @@ async def type_(sh: Shell, argv: list[str]) -> int:
     for name in args:
         found = describe(sh, name)
         if "P" in flags or "p" in flags:
-            found = [f for f in found if f[0] == "file"] if ("P" in flags or not found or found[0][0] == "file") else []
+            if "P" not in flags and "a" not in flags and found and found[0][0] != "file":
+                continue  # -p: a builtin or function is found, with no path to show
+            found = [f for f in found if f[0] == "file"]
         if not found:
             if "t" not in flags and "p" not in flags and "P" not in flags:
                 await sh.error(f"type: {name}: not found")
@@ -354,25 +369,78 @@ async def builtin(sh: Shell, argv: list[str]) -> int:
     return await fn(sh, argv[1:])
 
 
+_HASH_USAGE = "hash: usage: hash [-lr] [-p pathname] [-dt] [name ...]"
+
+
 async def hash_(sh: Shell, argv: list[str]) -> int:
+    """The remembered locations of commands: -r forgets all, -d some,
+    -p sets one, -t shows them, -l lists them as commands."""
+    st = sh.state
     args = argv[1:]
-    if args and args[0] == "-r":
-        sh.state.hash.clear()
-        return 0
-    if not args:
-        if not sh.state.hash:
-            await sh.out("hash: hash table empty\n")
-            return 0
-        await sh.out("hits\tcommand\n" + "".join(f"   1\t{p}\n" for p in sh.state.hash.values()))
-        return 0
+    opts: set[str] = set()
+    path = None
+    while args and args[0].startswith("-") and args[0] != "-":
+        arg = args.pop(0)
+        if arg == "--":
+            break
+        for k, c in enumerate(arg[1:]):
+            if c in "lrdt":
+                opts.add(c)
+                continue
+            if c != "p":
+                await sh.error(f"hash: -{c}: invalid option")
+                await sh.usage(_HASH_USAGE)
+                return 2
+            path = arg[k + 2 :] or (args.pop(0) if args else None)
+            if path is None:
+                await sh.error("hash: -p: option requires an argument")
+                await sh.usage(_HASH_USAGE)
+                return 2
+            break
+    if "r" in opts:
+        st.hash.clear()
+        st.hash_hits.clear()
+    if ("t" in opts or "d" in opts) and not args:
+        await sh.error(f"hash: -{'t' if 't' in opts else 'd'}: option requires an argument")
+        return 1
     status = 0
+    if "t" in opts or "d" in opts:
+        for name in args:
+            known = st.hash.get(name)
+            if known is None:
+                await sh.error(f"hash: {name}: not found")
+                status = 1
+            elif "d" in opts:
+                del st.hash[name]
+                st.hash_hits.pop(name, None)
+            else:
+                await sh.out(f"{known}\n" if len(args) == 1 else f"{name}\t{known}\n")
+        return status
+    if not args:
+        if "r" not in opts:
+            await _print_hash(sh, "l" in opts)
+        return 0
     for name in args:
         try:
-            sh.state.hash[name] = sh.find_command(name)
+            st.hash[name] = path if path is not None else sh.find_command(name)
+            st.hash_hits[name] = 0
         except VfsError:
             await sh.error(f"hash: {name}: not found")
             status = 1
     return status
+
+
+async def _print_hash(sh: Shell, reusable: bool) -> None:
+    table = sh.state.hash
+    if not table:
+        if not reusable:
+            await sh.out("hash: hash table empty\n")
+        return
+    if reusable:
+        await sh.out("".join(f"builtin hash -p {p} {name}\n" for name, p in table.items()))
+        return
+    hits = sh.state.hash_hits
+    await sh.out("hits\tcommand\n" + "".join(f"{hits.get(name, 0):4d}\t{p}\n" for name, p in table.items()))
 
 
 async def alias(sh: Shell, argv: list[str]) -> int:

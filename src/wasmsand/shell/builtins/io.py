@@ -120,7 +120,7 @@ async def echo(sh: Shell, argv: list[str]) -> int:
 # -- printf -------------------------------------------------------------------
 
 _SPEC = re.compile(r"%([-+ #0']*)(\*|\d+)?(?:\.(\*|\d*))?([hlLjzt]*)")
-_CONVERSIONS = "diouxXeEfFgGaAcsbq"
+_CONVERSIONS = "diouxXeEfFgGaAcsbqQ"
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 
 
@@ -280,20 +280,22 @@ def _format_once(fmt: str, args: _Args, out: list[str], errors: list[str]) -> bo
         elif conv in "eEfFgGaA":
             text = format_long_double(_to_number(arg, errors), conv, flags, w, p)
         elif conv == "c":
-            text = _pad((arg or "\0")[:1] if arg != "" else "\0", w, flags)
+            text = _pad(_byte_prefix(arg or "\0", 1) if arg != "" else "\0", w, flags)
         elif conv == "s":
             s = arg or ""
             if p is not None:
-                s = s[:p]
+                s = _byte_prefix(s, p)
             text = _pad(s, w, flags)
         elif conv == "b":
             s, stop = backslash_escapes(arg or "", mode="b")
             if p is not None:
-                s = s[:p]
+                s = _byte_prefix(s, p)
             out.append(_pad(s, w, flags))
             if stop:
                 return True
             continue
+        elif conv == "Q":  # %q of the argument cut to the precision
+            text = _pad(shell_quote(_byte_prefix(arg or "", p) if p is not None else arg or ""), w, flags)
         else:  # q
             text = _pad(shell_quote(arg or ""), w, flags)
         out.append(text)
@@ -318,9 +320,18 @@ def _escape_span(fmt: str, i: int) -> str:
 
 
 def _pad(text: str, width: int, flags: str) -> str:
-    if len(text) >= width:
+    """Pads to a width counted in bytes, as printf(3) counts."""
+    size = len(text.encode("utf-8", "surrogateescape")) if not text.isascii() else len(text)
+    if size >= width:
         return text
-    return text + " " * (width - len(text)) if "-" in flags else " " * (width - len(text)) + text
+    return text + " " * (width - size) if "-" in flags else " " * (width - size) + text
+
+
+def _byte_prefix(text: str, n: int) -> str:
+    """The first n bytes of text (a precision, or %c, cuts bytes)."""
+    if text.isascii():
+        return text[:n]
+    return text.encode("utf-8", "surrogateescape")[:n].decode("utf-8", "surrogateescape")
 
 
 def _format_int(v: int, conv: str, flags: str, width: int, prec: int | None) -> str:
@@ -402,6 +413,14 @@ async def printf(sh: Shell, argv: list[str]) -> int:
 # -- read -----------------------------------------------------------------------
 
 
+async def read_line(sh: Shell, fd: int) -> str | None:
+    """One line without its newline (select's answer); None at the end."""
+    data, seen, _ = await _read_until(sh, fd, 10, None, None)
+    if not data and not seen:
+        return None
+    return data.decode("utf-8", "surrogateescape")
+
+
 async def _read_until(
     sh: Shell, fd: int, delim: int | None, limit: int | None, until: float | None
 ) -> tuple[bytes, bool, bool]:
@@ -411,7 +430,7 @@ async def _read_until(
     the delimiter, whether the delimiter was seen, timed out)."""
     f = sh.proc.fds.lookup(fd)
     if f is None or not f.readable:
-        raise ShellError(f"read: {fd}: invalid file descriptor: Bad file descriptor")
+        raise ShellError(f"read: read error: {fd}: Bad file descriptor")
     got = bytearray()
     while True:
         inode = f.inode
@@ -588,6 +607,9 @@ async def read(sh: Shell, argv: list[str]) -> int:
                     if not value.isdigit():
                         raise ShellError(f"read: {value}: invalid file descriptor specification", 1)
                     fd = int(value)
+                    f = sh.proc.fds.lookup(fd)
+                    if f is None or not f.readable:
+                        raise ShellError(f"read: {fd}: invalid file descriptor: Bad file descriptor")
                 break
             raise ShellError(
                 f"read: -{c}: invalid option\nread: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]",
@@ -597,6 +619,8 @@ async def read(sh: Shell, argv: list[str]) -> int:
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\[.*\])?", name):
             raise ShellError(f"read: `{name}': not a valid identifier", 1)
+    if array is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", array):
+        raise ShellError(f"read: `{array}': not a valid identifier", 1)
     until = time.monotonic() + timeout if timeout is not None and timeout > 0 else None
     if timeout == 0:
         f = sh.proc.fds.lookup(fd)
@@ -664,6 +688,16 @@ async def read(sh: Shell, argv: list[str]) -> int:
     return 0 if seen else 1
 
 
+_MAPFILE_USAGE = "[-d delim] [-n count] [-O origin] [-s count] [-t] [-u fd] [-C callback] [-c quantum] [array]"
+_MAPFILE_NUMBERS = {
+    "n": "invalid line count",
+    "O": "invalid array origin",
+    "s": "invalid line count",
+    "c": "invalid callback quantum",
+    "u": "invalid file descriptor specification",
+}
+
+
 async def mapfile(sh: Shell, argv: list[str]) -> int:
     """mapfile/readarray [-t] [-n count] [-O origin] [-s skip] [-d delim] [-u fd] [array]"""
     args = argv[1:]
@@ -673,27 +707,41 @@ async def mapfile(sh: Shell, argv: list[str]) -> int:
     skip = 0
     delim = ord("\n")
     fd = 0
+    callback, quantum = "", 5000
     i = 0
     while i < len(args) and args[i].startswith("-") and len(args[i]) > 1:
         opt = args[i][1]
-        value = args[i][2:] or (args[i + 1] if i + 1 < len(args) else "")
-        takes = opt in "nOsdu"
-        if takes and not args[i][2:]:
+        if opt not in "tnOsduCc":
+            raise ShellError(f"{argv[0]}: -{opt}: invalid option", 2)
+        value = args[i][2:]
+        if opt != "t" and not value:
+            if i + 1 >= len(args):
+                await sh.error(f"{argv[0]}: -{opt}: option requires an argument")
+                await sh.usage(f"{argv[0]}: usage: {argv[0]} {_MAPFILE_USAGE}")
+                return 2
             i += 1
+            value = args[i]
         if opt == "t":
             strip = True
-        elif opt == "n":
-            count = int(value)
-        elif opt == "O":
-            origin = int(value)
-        elif opt == "s":
-            skip = int(value)
+        elif opt == "C":
+            callback = value
         elif opt == "d":
             delim = ord(value[0]) if value else 0
-        elif opt == "u":
-            fd = int(value)
-        elif opt != "C" and opt != "c":
-            raise ShellError(f"{argv[0]}: -{opt}: invalid option", 2)
+        elif opt in "nOscu":
+            number = _MAPFILE_NUMBERS[opt]
+            if not re.fullmatch(r"[0-9]+", value.strip()) or (opt == "c" and int(value) == 0):
+                raise ShellError(f"{argv[0]}: {value}: {number}", 1)
+            n = int(value)
+            if opt == "n":
+                count = n
+            elif opt == "O":
+                origin = n
+            elif opt == "s":
+                skip = n
+            elif opt == "u":
+                fd = n
+            elif opt == "c":
+                quantum = n
         i += 1
     name = args[i] if i < len(args) else "MAPFILE"
     values: dict[int, str] = {}
@@ -707,7 +755,11 @@ async def mapfile(sh: Shell, argv: list[str]) -> int:
         if skip:
             skip -= 1
             continue
-        values[index] = text if strip or not seen else text + chr(delim)
+        line = text if strip or not seen else text + chr(delim)
+        if callback and (read_count + 1) % quantum == 0:
+            # evaluated with the index and the line, before the element is assigned
+            await sh.run_source(f"{callback} {index} {shell_quote(line)}")
+        values[index] = line
         index += 1
         read_count += 1
     var = sh.state.lookup(name)

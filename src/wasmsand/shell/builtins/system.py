@@ -383,15 +383,18 @@ def _find_job(sh: Shell, spec: str):  # type: ignore[no-untyped-def]
         return jobs[-2] if len(jobs) > 1 else jobs[-1]
     if body.isdigit():
         return next((j for j in jobs if j.number == int(body)), None)
+    if body.startswith("?"):
+        return next((j for j in jobs if body[1:] in j.command), None)
     return next((j for j in jobs if j.command.startswith(body)), None)
 
 
 async def jobs(sh: Shell, argv: list[str]) -> int:
     st = sh.state
     kernel = sh.kernel
-    pids_only = "-p" in argv[1:]
+    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-"))
+    pids_only = "p" in flags
     specs = [a for a in argv[1:] if not a.startswith("-")]
-    selected = st.jobs
+    selected = list(st.jobs)
     if specs:
         selected = []
         for spec in specs:
@@ -401,11 +404,12 @@ async def jobs(sh: Shell, argv: list[str]) -> int:
                 return 1
             selected.append(job)
     remaining = []
-    for k, job in enumerate(st.jobs):
-        if job not in selected:
-            continue
+    for job in selected:
+        k = st.jobs.index(job)
         procs = [kernel.procs.get(p) for p in job.pids]
         done = all(p is None or p.exited for p in procs)
+        if "s" in flags or ("r" in flags and done):
+            continue  # nothing is ever stopped here
         mark = "+" if k == len(st.jobs) - 1 else "-" if k == len(st.jobs) - 2 else " "
         if pids_only:
             await sh.out("".join(f"{p}\n" for p in job.pids))
@@ -418,6 +422,29 @@ async def jobs(sh: Shell, argv: list[str]) -> int:
         if not done:
             remaining.append(job)
     return 0
+
+
+async def disown(sh: Shell, argv: list[str]) -> int:
+    """Forgets jobs (the current one, those named, or all with -a);
+    they keep running."""
+    st = sh.state
+    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-") and a != "-")
+    specs = [a for a in argv[1:] if not a.startswith("-")]
+    if "a" in flags or "r" in flags:
+        st.jobs = [] if "a" in flags else [j for j in st.jobs if all(sh.kernel.procs.get(p) is None for p in j.pids)]
+        return 0
+    status = 0
+    for spec in specs or ["%+"]:
+        if spec.isdigit():  # a process ID
+            job = next((j for j in st.jobs if int(spec) in j.pids), None)
+        else:
+            job = _find_job(sh, spec)
+        if job is None:
+            await sh.error(f"disown: {spec if specs else 'current'}: no such job")
+            status = 1
+        elif "h" not in flags:
+            st.jobs.remove(job)
+    return status
 
 
 async def kill(sh: Shell, argv: list[str]) -> int:

@@ -182,7 +182,7 @@ async def _declare_functions(sh: Shell, on: set[str], names: list[str]) -> int:
             status = 1
             continue
         if "F" in on:
-            await sh.out(f"declare -f {name}\n")
+            await sh.out(f"{name}\n" if names else f"declare -f {name}\n")
         else:
             await sh.out(function_text(fn) + "\n")
     return status
@@ -226,6 +226,11 @@ def _set_line(name: str, var: Var) -> str:
 
 
 async def local(sh: Shell, argv: list[str]) -> int:
+    frames = sh.state.frames
+    if len(argv) == 1 and frames:  # the function's own variables
+        for name, var in frames[-1].local_vars.items():
+            await sh.out(declare_line(name, var) + "\n")
+        return 0
     return await declare(sh, argv, local=True, cmd="local")
 
 
@@ -297,7 +302,7 @@ async def readonly(sh: Shell, argv: list[str]) -> int:
         var = st.lookup(name)
         if m:
             if var is not None and "r" in var.attrs:
-                await sh.error(f"readonly: {name}: readonly variable")
+                await sh.error(f"{name}: readonly variable")
                 status = 1
                 continue
             value = m.group(5)
@@ -403,7 +408,7 @@ async def set_(sh: Shell, argv: list[str]) -> int:
                 i += 1
                 if name not in SET_OPTIONS:
                     await sh.error(f"set: {name}: invalid option name")
-                    return 1
+                    return 2
                 _toggle(st.options, name, enable)
                 break
             option = FLAG_TO_OPTION.get(c)
@@ -491,9 +496,13 @@ async def getopts(sh: Shell, argv: list[str]) -> int:
         await sh.usage("getopts: usage: getopts optstring name [arg ...]")
         return 2
     optstring, name = argv[1], argv[2]
+    if not _NAME.fullmatch(name):
+        await sh.error(f"getopts: `{name}': not a valid identifier")
+        return 1
     st = sh.state
     args = argv[3:] if len(argv) > 3 else list(st.positional)
     silent = optstring.startswith(":")
+    report = not silent and st.get("OPTERR") != "0"
     if silent:
         optstring = optstring[1:]
     try:
@@ -538,7 +547,8 @@ async def getopts(sh: Shell, argv: list[str]) -> int:
             st.set("OPTARG", c)
         else:
             st.unset("OPTARG")
-            await sh.write(2, f"{st.argv0}: illegal option -- {c}\n".encode())
+            if report:
+                await sh.write(2, f"{st.argv0}: illegal option -- {c}\n".encode())
         st.set(name, "?")
         finish(optind, nextchar)
         return 0
@@ -557,7 +567,8 @@ async def getopts(sh: Shell, argv: list[str]) -> int:
             else:
                 st.set(name, "?")
                 st.unset("OPTARG")
-                await sh.write(2, f"{st.argv0}: option requires an argument -- {c}\n".encode())
+                if report:
+                    await sh.write(2, f"{st.argv0}: option requires an argument -- {c}\n".encode())
             finish(optind, 0)
             return 0
     else:
