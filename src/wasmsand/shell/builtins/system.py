@@ -435,10 +435,8 @@ async def disown(sh: Shell, argv: list[str]) -> int:
         return 0
     status = 0
     for spec in specs or ["%+"]:
-        if spec.isdigit():  # a process ID
-            job = next((j for j in st.jobs if int(spec) in j.pids), None)
-        else:
-            job = _find_job(sh, spec)
+        by_pid = spec.isdigit()  # a process ID, not a job spec
+        job = next((j for j in st.jobs if int(spec) in j.pids), None) if by_pid else _find_job(sh, spec)
         if job is None:
             await sh.error(f"disown: {spec if specs else 'current'}: no such job")
             status = 1
