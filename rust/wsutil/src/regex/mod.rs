@@ -243,6 +243,17 @@ pub fn compile(pattern: &[u8], dialect: Dialect, flags: Flags) -> Result<Regex, 
     build(parsed.node, parsed.groups, parsed.warnings, flags, false)
 }
 
+/// Compiles one pattern with glibc's POSIX syntax bits, as GNU sed does
+/// (RE_SYNTAX_POSIX_BASIC, or RE_SYNTAX_POSIX_EXTENDED without
+/// RE_UNMATCHED_RIGHT_PAREN_ORD) rather than GNU grep's: `*`, `+`, `?` or
+/// `{` with nothing to repeat in an ERE, `\{` so in a BRE, `a**` or
+/// `a*\{2\}` in a BRE, a malformed ERE interval and an unmatched ERE `)`
+/// are errors, where grep takes them literally or skips them.
+pub fn compile_posix(pattern: &[u8], dialect: Dialect, flags: Flags) -> Result<Regex, Error> {
+    let parsed = parse::parse_with(pattern, dialect, flags, true)?;
+    build(parsed.node, parsed.groups, parsed.warnings, flags, false)
+}
+
 /// Compiles several patterns as alternatives of one (grep's pattern list),
 /// each keeping its own group numbers for its back-references. Errors come
 /// per pattern, with its index, so that all of them can be reported.

@@ -232,3 +232,37 @@ fn doc_example() {
     assert_eq!(m.get(1), Some((1, 3)));
     assert_eq!(m.get(2), None);
 }
+
+/// GNU sed 4.9's verdicts (glibc's POSIX syntax bits) where GNU grep's
+/// differ.
+#[test]
+fn posix_syntax_like_sed() {
+    let posix = |p: &str, d: Dialect| match compile_posix(p.as_bytes(), d, Flags::default()) {
+        Ok(_) => "ok".to_string(),
+        Err(e) => e.to_string(),
+    };
+    let bad = "Invalid preceding regular expression";
+    assert_eq!(posix("a**", B), bad);
+    assert_eq!(posix("a*\\{2\\}", B), bad);
+    assert_eq!(posix("a\\{2\\}*", B), bad);
+    assert_eq!(posix("a*\\+", B), "ok");
+    assert_eq!(posix("\\{1\\}", B), bad);
+    assert_eq!(posix("^\\{1\\}", B), bad);
+    assert_eq!(posix("*a", B), "ok");
+    assert_eq!(posix("\\(*a\\)", B), "ok");
+    assert_eq!(posix("+a", E), bad);
+    assert_eq!(posix("a|*b", E), bad);
+    assert_eq!(posix("(*a)", E), bad);
+    assert_eq!(posix("^*", E), bad);
+    assert_eq!(posix("{1}", E), bad);
+    assert_eq!(posix("a**", E), "ok");
+    assert_eq!(posix("a{1", E), "Unmatched \\{");
+    assert_eq!(posix("a{x}", E), "Invalid content of \\{\\}");
+    assert_eq!(posix("a)", E), "Unmatched ) or \\)");
+    assert_eq!(posix("()", E), "ok");
+    assert_eq!(posix("a{,2}", E), "ok");
+    // grep's syntax is unchanged.
+    assert_eq!(err("a**", B), "ok");
+    assert_eq!(err("a{1", E), "ok");
+    assert_eq!(err("a)", E), "ok");
+}
