@@ -323,9 +323,9 @@ impl Sed {
                 }
                 Kind::BlockEnd | Kind::Label => {}
                 Kind::Append(text) => {
-                    if let Some(t) = text {
-                        st.queue.push(Queued::Text(Rc::from(t.as_slice())));
-                    }
+                    // Even an empty text ends a line left without its newline.
+                    let t: &[u8] = text.as_deref().unwrap_or(b"");
+                    st.queue.push(Queued::Text(Rc::from(t)));
                 }
                 Kind::Insert(text) => {
                     if let Some(t) = text {
@@ -782,10 +782,8 @@ impl State {
             }
             self.open_next_file()?;
             if let Some(r) = self.reader.as_mut() {
-                match r.at_eof() {
-                    Ok(false) => return Ok(false),
-                    Ok(true) => {}
-                    Err(e) => return Err(Self::read_error(&r.name, &e)),
+                if !r.at_eof() {
+                    return Ok(false);
                 }
             }
         }
@@ -793,13 +791,7 @@ impl State {
 
     /// Whether the current line is the last (the `$` address).
     fn test_eof(&mut self) -> Result<bool, SedError> {
-        let at_end = match self.reader.as_mut() {
-            None => true,
-            Some(r) => match r.at_eof() {
-                Ok(end) => end,
-                Err(e) => return Err(Self::read_error(&r.name, &e)),
-            },
-        };
+        let at_end = self.reader.as_mut().map_or(true, |r| r.at_eof());
         if !at_end {
             return Ok(false);
         }
@@ -876,6 +868,17 @@ impl State {
     fn search_engine(&mut self, re: &SedRegex, hay: &[u8], start: usize, groups: bool, single_line: bool) -> bool {
         let flags = ExecFlags { single_line, ..ExecFlags::default() };
         self.spans.clear();
+        if !ctype::is_boundary(hay, start) {
+            // After GNU's one-byte step past an empty match, glibc may match
+            // right there, inside a character (`s/x*/-/g` on "é" splits it).
+            if let Some(end) = re.re.match_at(hay, start, flags) {
+                self.spans.push((start, end));
+                if groups {
+                    self.spans.resize(re.re.groups() + 1, UNSET);
+                }
+                return true;
+            }
+        }
         if groups {
             match re.re.captures_at(hay, start, flags) {
                 Some(c) => {

@@ -104,9 +104,16 @@ impl Reader {
         }
     }
 
-    /// Whether nothing is left to read.
-    pub fn at_eof(&mut self) -> io::Result<bool> {
-        Ok(!self.fill()?)
+    /// Whether nothing is left to read. A read error counts as the end
+    /// here, as for GNU's look-ahead `getc` (`$` on a directory).
+    pub fn at_eof(&mut self) -> bool {
+        match self.fill() {
+            Ok(more) => !more,
+            Err(_) => {
+                self.eof = true;
+                true
+            }
+        }
     }
 
     /// Back to the start (GNU rewinds `R` files for each new input file

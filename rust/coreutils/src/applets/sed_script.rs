@@ -499,11 +499,13 @@ mod tests {
     fn replacement_pieces() {
         let (p, max) = parse_replacement(b"a\\1&\\u\\2x");
         assert_eq!(max, 2);
-        assert_eq!(p.len(), 4);
+        // "a" \1, & , the \u escape's empty piece, \2 (upper-cased), "x".
+        assert_eq!(p.len(), 5);
         assert_eq!(p[0].text, b"a");
         assert_eq!(p[0].group, Some(1));
         assert_eq!(p[1].group, Some(0));
-        assert_eq!(p[3].case, CASE_UPPER_FIRST);
+        assert_eq!((p[3].group, p[3].case), (Some(2), CASE_UPPER_FIRST));
+        assert_eq!(p[4].text, b"x");
     }
 
     #[test]

@@ -290,7 +290,7 @@ pub fn compile_set(
 
 fn build(node: Node, groups: usize, warnings: Vec<String>, flags: Flags, word_filter: bool) -> Result<Regex, Error> {
     let prog = prog::compile(&node, groups, flags.newline, flags.icase)?;
-    let fast = fast(&node, false);
+    let fast = fast(&node, false, flags.newline);
     let line_filter = if word_filter { fast_word(&node) } else { None };
     // The `regex` crate finds a leading literal itself, faster; a "must"
     // string helps when the pattern starts otherwise (`.*x`, `[a-z]+x`,
@@ -310,13 +310,13 @@ fn build(node: Node, groups: usize, warnings: Vec<String>, flags: Flags, word_fi
     })
 }
 
-fn fast(node: &Node, word_filter: bool) -> Option<Fast> {
+fn fast(node: &Node, word_filter: bool, newline: bool) -> Option<Fast> {
     if end_before_start(node) {
         // The `regex` crate misses `$^` (an empty line between two
         // newlines); such patterns go without the fast scan.
         return None;
     }
-    let t = translate::translate(node, word_filter);
+    let t = translate::translate(node, word_filter, newline);
     ::regex::bytes::RegexBuilder::new(&t.pattern)
         .size_limit(64 << 20)
         .dfa_size_limit(16 << 20)
@@ -415,7 +415,7 @@ fn must_bytes(node: &Node) -> Vec<u8> {
 }
 
 fn fast_word(node: &Node) -> Option<Fast> {
-    fast(node, true)
+    fast(node, true, false)
 }
 
 impl Regex {

@@ -668,8 +668,9 @@ enum Elem {
     Class(Vec<(u32, u32)>),
 }
 
-/// `\w`, `\W`, `\s`, `\S` as sets.
-fn escape_set(e: u8, flags: Flags) -> Node {
+/// `\w`, `\W`, `\s`, `\S` as sets. Under REG_NEWLINE glibc still lets
+/// `\W` and `\S` match a newline (only `.` and `[^...]` exclude it).
+fn escape_set(e: u8, _flags: Flags) -> Node {
     let mut ranges = match e {
         b'w' | b'W' => {
             let mut r = Class::Alnum.ranges();
@@ -683,6 +684,6 @@ fn escape_set(e: u8, flags: Flags) -> Node {
         ranges,
         bytes: Vec::new(),
         negated: e.is_ascii_uppercase(),
-        no_newline: flags.newline,
+        no_newline: false,
     }))
 }

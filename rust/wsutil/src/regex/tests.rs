@@ -266,3 +266,19 @@ fn posix_syntax_like_sed() {
     assert_eq!(err("a{1", E), "ok");
     assert_eq!(err("a)", E), "ok");
 }
+
+/// sed's `M` flag (REG_NEWLINE): `.` and `[^...]` stop at a newline,
+/// `\W` and `\S` do not (glibc's build_charclass_op), as GNU sed 4.9 shows
+/// with `printf 'R1\nR2\n' | sed 'N;s/\W/_/M'`.
+#[test]
+fn newline_flag_and_class_escapes() {
+    let nl = Flags { icase: false, newline: true };
+    let w = compile(b"\\W", B, nl).unwrap();
+    assert_eq!(w.find_at(b"R1\nR2", 0, ExecFlags::default()), Some((2, 3)));
+    let s = compile(b"[^a]", B, nl).unwrap();
+    assert_eq!(s.find_at(b"a\nb", 0, ExecFlags::default()), Some((2, 3)));
+    let s = compile(b"[\n]", B, nl).unwrap();
+    assert_eq!(s.find_at(b"a\nb", 0, ExecFlags::default()), Some((1, 2)));
+    let dot = compile(b"R.", B, nl).unwrap();
+    assert_eq!(dot.find_at(b"R\nR2", 0, ExecFlags::default()), Some((2, 4)));
+}
