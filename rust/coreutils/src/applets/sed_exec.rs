@@ -273,7 +273,7 @@ impl Sed {
     pub fn finish(&mut self) -> Result<(), SedError> {
         for w in &mut self.st.out.w {
             if let WDest::File(s) = &mut w.dest {
-                s.flush_as(b"<unknown>")?;
+                s.close()?;
             }
         }
         self.st.out.stdout.flush()
@@ -741,7 +741,7 @@ impl State {
             None => return Ok(()),
         };
         if let Some(mut sink) = self.out.temp.take() {
-            if let Err(e) = sink.flush_as(b"<unknown>") {
+            if let Err(e) = sink.close() {
                 let _ = std::fs::remove_file(path(&ip.temp));
                 return Err(e);
             }
@@ -868,6 +868,15 @@ impl State {
     fn search_engine(&mut self, re: &SedRegex, hay: &[u8], start: usize, groups: bool, single_line: bool) -> bool {
         let flags = ExecFlags { single_line, ..ExecFlags::default() };
         self.spans.clear();
+        if let Some(lit) = &re.literal {
+            return match lit.find(&hay[start..]) {
+                Some(i) => {
+                    self.spans.push((start + i, start + i + lit.needle().len()));
+                    true
+                }
+                None => false,
+            };
+        }
         if !ctype::is_boundary(hay, start) {
             // After GNU's one-byte step past an empty match, glibc may match
             // right there, inside a character (`s/x*/-/g` on "é" splits it).
@@ -908,6 +917,9 @@ impl State {
             let found = self.search(&re, &line, 0, false, false);
             self.line = line;
             return Ok(found);
+        }
+        if let Some(lit) = &re.literal {
+            return Ok(lit.find(&self.line).is_some());
         }
         Ok(re.re.is_match(&self.line, ExecFlags::default()))
     }

@@ -168,38 +168,47 @@ impl Dest {
     }
 }
 
-/// A buffered output stream, as a glibc `FILE`: a full buffer is written
-/// when more comes, whole blocks of a large write go out directly.
+/// glibc's stdio buffer size on Linux (the block size of pipes, files and
+/// devices alike).
+const STDIO_BUF: usize = 4096;
+
+/// A buffered output stream. It writes in large blocks, but keeps the
+/// account of a glibc `FILE` with its 4 KiB buffer, so that a failing
+/// write is reported as GNU's would be: "couldn't write N items" for the
+/// `fwrite` of N bytes during which glibc would have flushed first, or
+/// "couldn't flush" when glibc would only have flushed at the end.
 pub struct Sink {
     dest: Dest,
     buf: Vec<u8>,
     cap: usize,
+    /// Bytes in glibc's buffer (0..STDIO_BUF); unused when unbuffered.
+    glibc_fill: usize,
+    /// The size of the first write since our last flush during which
+    /// glibc would have flushed.
+    glibc_flushed_in: Option<usize>,
     /// For messages: "stdout", or the file's name.
     pub name: Vec<u8>,
 }
 
 impl Sink {
-    /// Standard output: glibc's buffer is the device's block size, 4 KiB
-    /// on a character device such as /dev/full; elsewhere a larger one
-    /// costs fewer host calls.
+    fn new(dest: Dest, cap: usize, name: &[u8]) -> Self {
+        Sink { dest, buf: Vec::with_capacity(cap), cap, glibc_fill: 0, glibc_flushed_in: None, name: name.to_vec() }
+    }
+
     pub fn stdout() -> Self {
-        let cap = match wsutil::fsmeta::fstat(1) {
-            Ok(st) if st.file_type() == 0o020000 => 4096,
-            _ => BLOCK,
-        };
-        Sink { dest: Dest::Fd(RawFd::new(1)), buf: Vec::with_capacity(cap), cap, name: b"stdout".to_vec() }
+        Sink::new(Dest::Fd(RawFd::new(1)), BLOCK, b"stdout")
     }
 
     /// Standard error is unbuffered.
     pub fn stderr() -> Self {
-        Sink { dest: Dest::Fd(RawFd::new(2)), buf: Vec::new(), cap: 0, name: b"stderr".to_vec() }
+        Sink::new(Dest::Fd(RawFd::new(2)), 0, b"stderr")
     }
 
     pub fn file(file: File, name: &[u8]) -> Self {
-        Sink { dest: Dest::File(file), buf: Vec::with_capacity(BLOCK), cap: BLOCK, name: name.to_vec() }
+        Sink::new(Dest::File(file), BLOCK, name)
     }
 
-    /// glibc's `fwrite` of `data` (one call of GNU's `ck_fwrite`).
+    /// One `fwrite` of GNU's `ck_fwrite`.
     pub fn write(&mut self, data: &[u8]) -> Result<(), SedError> {
         if data.is_empty() {
             return Ok(());
@@ -207,37 +216,54 @@ impl Sink {
         if self.cap == 0 {
             return self.dest.write_all(data).map_err(|e| write_error(data.len(), &self.name, &e));
         }
-        let space = self.cap - self.buf.len();
+        let space = STDIO_BUF - self.glibc_fill;
         if data.len() <= space {
-            self.buf.extend_from_slice(data);
-            return Ok(());
+            self.glibc_fill += data.len();
+        } else {
+            self.glibc_flushed_in.get_or_insert(data.len());
+            self.glibc_fill = (data.len() - space) % STDIO_BUF;
         }
-        self.buf.extend_from_slice(&data[..space]);
-        let result = self.dest.write_all(&self.buf);
-        self.buf.clear();
-        result.map_err(|e| write_error(data.len(), &self.name, &e))?;
-        let rest = &data[space..];
-        let direct = rest.len() - rest.len() % self.cap;
-        if direct > 0 {
-            self.dest.write_all(&rest[..direct]).map_err(|e| write_error(data.len(), &self.name, &e))?;
+        if self.buf.len() + data.len() > self.cap {
+            self.write_out()?;
         }
-        self.buf.extend_from_slice(&rest[direct..]);
+        if data.len() >= self.cap {
+            return self.dest.write_all(data).map_err(|e| self.failure(&e));
+        }
+        self.buf.extend_from_slice(data);
         Ok(())
     }
 
-    /// Writes out the buffer; the error names the stream as `name`.
-    pub fn flush_as(&mut self, name: &[u8]) -> Result<(), SedError> {
-        if self.buf.is_empty() {
-            return Ok(());
+    /// The error for a failed write: glibc's, at the write where it would
+    /// have flushed, else at its final flush.
+    fn failure(&self, e: &io::Error) -> SedError {
+        match self.glibc_flushed_in {
+            Some(items) => write_error(items, &self.name, e),
+            None => flush_error(&self.name, e),
         }
-        let result = self.dest.write_all(&self.buf);
-        self.buf.clear();
-        result.map_err(|e| flush_error(name, &e))
     }
 
+    fn write_out(&mut self) -> Result<(), SedError> {
+        let result = self.dest.write_all(&self.buf);
+        self.buf.clear();
+        result.map_err(|e| self.failure(&e))?;
+        self.glibc_flushed_in = None;
+        Ok(())
+    }
+
+    /// GNU's `ck_fflush`.
     pub fn flush(&mut self) -> Result<(), SedError> {
-        let name = self.name.clone();
-        self.flush_as(&name)
+        self.write_out()?;
+        self.glibc_fill = 0;
+        Ok(())
+    }
+
+    /// The flush of GNU's closing of a `w` file, which no longer knows the
+    /// file's name.
+    pub fn close(&mut self) -> Result<(), SedError> {
+        if self.glibc_flushed_in.is_none() {
+            self.name = b"<unknown>".to_vec();
+        }
+        self.flush()
     }
 
     /// Writes out what it can, ignoring errors (on the way out after a

@@ -53,6 +53,18 @@ pub struct SedRegex {
     /// with `-z` and `M`, at NUL-separated lines).
     pub begline: bool,
     pub endline: bool,
+    /// The pattern is a plain string (no operator, valid UTF-8, case
+    /// kept): a substring search finds exactly the regex's matches.
+    pub literal: Option<memchr::memmem::Finder<'static>>,
+}
+
+/// Whether a pattern is a plain string for the regex syntax in use.
+fn plain_literal(pattern: &[u8], extended: bool, icase: bool) -> bool {
+    let special: &[u8] = if extended { b"\\.[]*^$+?(){}|" } else { b"\\.[]*^$" };
+    !icase
+        && !pattern.is_empty()
+        && std::str::from_utf8(pattern).is_ok()
+        && !pattern.iter().any(|c| special.contains(c))
 }
 
 /// One address. `Step`/`StepMod` (`addr1,+N`, `addr1,~N`) only end a range.
@@ -405,7 +417,17 @@ pub fn compile_regex(pattern: &[u8], extended: bool, icase: bool, multiline: boo
     let dialect = if extended { Dialect::Extended } else { Dialect::Basic };
     let flags = Flags { icase, newline: multiline };
     match regex::compile_posix(pattern, dialect, flags) {
-        Ok(re) => Ok(SedRegex { re, multiline, begline: pattern == b"^", endline: pattern == b"$" }),
+        Ok(re) => Ok(SedRegex {
+            re,
+            multiline,
+            begline: pattern == b"^",
+            endline: pattern == b"$",
+            literal: if plain_literal(pattern, extended, icase) {
+                Some(memchr::memmem::Finder::new(pattern).into_owned())
+            } else {
+                None
+            },
+        }),
         Err(e) if e.kind == regex::ErrorKind::ColonClass => Err(RegexFailure::Dfa(e.to_string())),
         Err(e) => Err(RegexFailure::Bad(e.to_string())),
     }
