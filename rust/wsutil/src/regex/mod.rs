@@ -243,6 +243,17 @@ pub fn compile(pattern: &[u8], dialect: Dialect, flags: Flags) -> Result<Regex, 
     build(parsed.node, parsed.groups, parsed.warnings, flags, false)
 }
 
+/// Compiles one pattern with glibc's POSIX syntax bits, as GNU sed does
+/// (RE_SYNTAX_POSIX_BASIC, or RE_SYNTAX_POSIX_EXTENDED without
+/// RE_UNMATCHED_RIGHT_PAREN_ORD) rather than GNU grep's: `*`, `+`, `?` or
+/// `{` with nothing to repeat in an ERE, `\{` so in a BRE, `a**` or
+/// `a*\{2\}` in a BRE, a malformed ERE interval and an unmatched ERE `)`
+/// are errors, where grep takes them literally or skips them.
+pub fn compile_posix(pattern: &[u8], dialect: Dialect, flags: Flags) -> Result<Regex, Error> {
+    let parsed = parse::parse_with(pattern, dialect, flags, true)?;
+    build(parsed.node, parsed.groups, parsed.warnings, flags, false)
+}
+
 /// Compiles several patterns as alternatives of one (grep's pattern list),
 /// each keeping its own group numbers for its back-references. Errors come
 /// per pattern, with its index, so that all of them can be reported.
@@ -279,7 +290,7 @@ pub fn compile_set(
 
 fn build(node: Node, groups: usize, warnings: Vec<String>, flags: Flags, word_filter: bool) -> Result<Regex, Error> {
     let prog = prog::compile(&node, groups, flags.newline, flags.icase)?;
-    let fast = fast(&node, false);
+    let fast = fast(&node, false, flags.newline);
     let line_filter = if word_filter { fast_word(&node) } else { None };
     // The `regex` crate finds a leading literal itself, faster; a "must"
     // string helps when the pattern starts otherwise (`.*x`, `[a-z]+x`,
@@ -299,13 +310,13 @@ fn build(node: Node, groups: usize, warnings: Vec<String>, flags: Flags, word_fi
     })
 }
 
-fn fast(node: &Node, word_filter: bool) -> Option<Fast> {
+fn fast(node: &Node, word_filter: bool, newline: bool) -> Option<Fast> {
     if end_before_start(node) {
         // The `regex` crate misses `$^` (an empty line between two
         // newlines); such patterns go without the fast scan.
         return None;
     }
-    let t = translate::translate(node, word_filter);
+    let t = translate::translate(node, word_filter, newline);
     ::regex::bytes::RegexBuilder::new(&t.pattern)
         .size_limit(64 << 20)
         .dfa_size_limit(16 << 20)
@@ -404,7 +415,7 @@ fn must_bytes(node: &Node) -> Vec<u8> {
 }
 
 fn fast_word(node: &Node) -> Option<Fast> {
-    fast(node, true)
+    fast(node, true, false)
 }
 
 impl Regex {

@@ -40,6 +40,11 @@ pub struct Parser<'a> {
     /// awk's ERE: C escapes (also in brackets), `\y` for `\b`, no
     /// back-references, an operator at the start is literal.
     awk: bool,
+    /// glibc's RE_SYNTAX_POSIX_BASIC/EXTENDED (GNU sed) rather than GNU
+    /// grep's syntax bits: a repetition operator with nothing to repeat,
+    /// `a**` in a BRE, a malformed ERE interval and an unmatched ERE `)`
+    /// are errors instead of literals.
+    posix: bool,
     flags: Flags,
     tok: Tok,
     /// Where the current token started (to roll back a malformed interval).
@@ -61,6 +66,12 @@ pub struct Parsed {
 }
 
 pub fn parse(pat: &[u8], dialect: Dialect, flags: Flags) -> Result<Parsed, Error> {
+    parse_with(pat, dialect, flags, false)
+}
+
+/// [`parse`], with glibc's POSIX syntax bits when `posix` (see
+/// [`Parser::posix`]).
+pub fn parse_with(pat: &[u8], dialect: Dialect, flags: Flags, posix: bool) -> Result<Parsed, Error> {
     if dialect == Dialect::Fixed {
         return Ok(Parsed { node: fixed(pat, flags), groups: 0, warnings: Vec::new() });
     }
@@ -69,6 +80,7 @@ pub fn parse(pat: &[u8], dialect: Dialect, flags: Flags) -> Result<Parsed, Error
         pos: 0,
         ere: dialect != Dialect::Basic,
         awk: dialect == Dialect::Awk,
+        posix: posix && dialect != Dialect::Awk,
         flags,
         tok: Tok::End,
         tok_start: 0,
@@ -93,6 +105,7 @@ fn fixed(pat: &[u8], flags: Flags) -> Node {
         pos: 0,
         ere: false,
         awk: false,
+        posix: false,
         flags,
         tok: Tok::End,
         tok_start: 0,
@@ -330,6 +343,8 @@ impl<'a> Parser<'a> {
                 self.fetch(false);
                 return Ok(Node::Look(look));
             }
+            Tok::OpenBrace if self.posix && !self.ere => return Err(Error::new(ErrorKind::BadRepeat)),
+            Tok::Dup(_) | Tok::OpenBrace if self.posix && self.ere => return Err(Error::new(ErrorKind::BadRepeat)),
             Tok::Dup(_) | Tok::OpenBrace if self.ere && !self.awk => {
                 let what = match self.tok {
                     Tok::Dup(c) => (c as char).to_string(),
@@ -349,6 +364,7 @@ impl<'a> Parser<'a> {
             Tok::Dup(c) => self.literal(Unit::Char(c as u32)),
             Tok::OpenBrace => self.literal(Unit::Char(b'{' as u32)),
             Tok::CloseBrace => self.literal(Unit::Char(b'}' as u32)),
+            Tok::Close if self.ere && self.posix => return Err(Error::new(ErrorKind::RParen)),
             Tok::Close if self.ere => self.literal(Unit::Char(b')' as u32)),
             Tok::Close => return Err(Error::new(ErrorKind::RParen)),
             Tok::TrailingBackslash => return Err(Error::new(ErrorKind::TrailingBackslash)),
@@ -356,7 +372,14 @@ impl<'a> Parser<'a> {
         };
         self.fetch(false);
         self.laststart = false;
+        let mut repeated = false;
         loop {
+            // glibc's RE_CONTEXT_INVALID_DUP (POSIX BRE): no `*` or `\{`
+            // right after another repetition.
+            if repeated && self.posix && !self.ere && matches!(self.tok, Tok::Dup(b'*') | Tok::OpenBrace) {
+                return Err(Error::new(ErrorKind::BadRepeat));
+            }
+            repeated = true;
             match self.tok {
                 Tok::Dup(c) => {
                     node = match c {
@@ -434,7 +457,7 @@ impl<'a> Parser<'a> {
         let (min, max) = match (min, max) {
             (Ok(a), Ok(b)) => (a, b),
             _ => {
-                if self.ere {
+                if self.ere && !self.posix {
                     return Ok(None);
                 }
                 return Err(Error::new(if last_stop == Stop::End {
@@ -645,8 +668,9 @@ enum Elem {
     Class(Vec<(u32, u32)>),
 }
 
-/// `\w`, `\W`, `\s`, `\S` as sets.
-fn escape_set(e: u8, flags: Flags) -> Node {
+/// `\w`, `\W`, `\s`, `\S` as sets. Under REG_NEWLINE glibc still lets
+/// `\W` and `\S` match a newline (only `.` and `[^...]` exclude it).
+fn escape_set(e: u8, _flags: Flags) -> Node {
     let mut ranges = match e {
         b'w' | b'W' => {
             let mut r = Class::Alnum.ranges();
@@ -660,6 +684,6 @@ fn escape_set(e: u8, flags: Flags) -> Node {
         ranges,
         bytes: Vec::new(),
         negated: e.is_ascii_uppercase(),
-        no_newline: flags.newline,
+        no_newline: false,
     }))
 }

@@ -232,3 +232,53 @@ fn doc_example() {
     assert_eq!(m.get(1), Some((1, 3)));
     assert_eq!(m.get(2), None);
 }
+
+/// GNU sed 4.9's verdicts (glibc's POSIX syntax bits) where GNU grep's
+/// differ.
+#[test]
+fn posix_syntax_like_sed() {
+    let posix = |p: &str, d: Dialect| match compile_posix(p.as_bytes(), d, Flags::default()) {
+        Ok(_) => "ok".to_string(),
+        Err(e) => e.to_string(),
+    };
+    let bad = "Invalid preceding regular expression";
+    assert_eq!(posix("a**", B), bad);
+    assert_eq!(posix("a*\\{2\\}", B), bad);
+    assert_eq!(posix("a\\{2\\}*", B), bad);
+    assert_eq!(posix("a*\\+", B), "ok");
+    assert_eq!(posix("\\{1\\}", B), bad);
+    assert_eq!(posix("^\\{1\\}", B), bad);
+    assert_eq!(posix("*a", B), "ok");
+    assert_eq!(posix("\\(*a\\)", B), "ok");
+    assert_eq!(posix("+a", E), bad);
+    assert_eq!(posix("a|*b", E), bad);
+    assert_eq!(posix("(*a)", E), bad);
+    assert_eq!(posix("^*", E), bad);
+    assert_eq!(posix("{1}", E), bad);
+    assert_eq!(posix("a**", E), "ok");
+    assert_eq!(posix("a{1", E), "Unmatched \\{");
+    assert_eq!(posix("a{x}", E), "Invalid content of \\{\\}");
+    assert_eq!(posix("a)", E), "Unmatched ) or \\)");
+    assert_eq!(posix("()", E), "ok");
+    assert_eq!(posix("a{,2}", E), "ok");
+    // grep's syntax is unchanged.
+    assert_eq!(err("a**", B), "ok");
+    assert_eq!(err("a{1", E), "ok");
+    assert_eq!(err("a)", E), "ok");
+}
+
+/// sed's `M` flag (REG_NEWLINE): `.` and `[^...]` stop at a newline,
+/// `\W` and `\S` do not (glibc's build_charclass_op), as GNU sed 4.9 shows
+/// with `printf 'R1\nR2\n' | sed 'N;s/\W/_/M'`.
+#[test]
+fn newline_flag_and_class_escapes() {
+    let nl = Flags { icase: false, newline: true };
+    let w = compile(b"\\W", B, nl).unwrap();
+    assert_eq!(w.find_at(b"R1\nR2", 0, ExecFlags::default()), Some((2, 3)));
+    let s = compile(b"[^a]", B, nl).unwrap();
+    assert_eq!(s.find_at(b"a\nb", 0, ExecFlags::default()), Some((2, 3)));
+    let s = compile(b"[\n]", B, nl).unwrap();
+    assert_eq!(s.find_at(b"a\nb", 0, ExecFlags::default()), Some((1, 2)));
+    let dot = compile(b"R.", B, nl).unwrap();
+    assert_eq!(dot.find_at(b"R\nR2", 0, ExecFlags::default()), Some((2, 4)));
+}

@@ -15,10 +15,14 @@ pub struct Translation {
     pub exact: bool,
 }
 
-pub fn translate(node: &Node, word_filter: bool) -> Translation {
+/// `newline`: the pattern was compiled with REG_NEWLINE (sed's `M`); its
+/// sets say themselves whether they match a newline (`[^a]` does not,
+/// `[\n]` and `\W` do), so the scan stays exact on a subject holding
+/// newlines.
+pub fn translate(node: &Node, word_filter: bool, newline: bool) -> Translation {
     let mut groups = Vec::new();
     collect_groups(node, &mut groups);
-    let mut t = Translator { out: String::new(), exact: true, groups };
+    let mut t = Translator { out: String::new(), exact: true, groups, newline };
     if word_filter {
         // GNU's -w filter: the match must sit between non-word characters
         // (or line ends). ASCII letters, digits and `_` are the only word
@@ -51,6 +55,8 @@ struct Translator<'a> {
     out: String,
     exact: bool,
     groups: Vec<(usize, &'a Node)>,
+    /// REG_NEWLINE: sets keep their own newline rule.
+    newline: bool,
 }
 
 fn push_char(out: &mut String, c: u32) {
@@ -140,19 +146,28 @@ impl<'a> Translator<'a> {
 
     fn set(&mut self, set: &CharSet) {
         if set.negated {
+            let keep_newline = self.newline && !set.no_newline;
+            if keep_newline && set.ranges.is_empty() {
+                self.out.push_str("(?s:.)");
+                return;
+            }
             self.out.push_str("[^");
             for &(a, b) in &set.ranges {
                 push_range(&mut self.out, a, b);
             }
-            self.out.push_str("\\n]");
+            if !keep_newline {
+                self.out.push_str("\\n");
+            }
+            self.out.push(']');
             return;
         }
+        let newline = self.newline;
         let ranges: Vec<(u32, u32)> = set
             .ranges
             .iter()
             .flat_map(|&(a, b)| {
                 // Drop the newline: nothing matches across lines.
-                if a <= 10 && 10 <= b {
+                if !newline && a <= 10 && 10 <= b {
                     vec![(a, 9), (11, b)]
                 } else {
                     vec![(a, b)]
