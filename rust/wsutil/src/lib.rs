@@ -7,6 +7,7 @@ pub mod cfmt;
 pub mod datetime;
 pub mod fnmatch;
 pub mod fsmeta;
+pub mod gnure;
 pub mod io;
 pub mod num;
 pub mod sys;
