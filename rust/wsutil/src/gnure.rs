@@ -125,9 +125,16 @@ pub struct Regex {
     /// Whether the pattern looks past the end of its match (`$`, word
     /// boundaries): then a match cannot be tried on a truncated subject.
     looks_ahead: bool,
+    /// Number of `\(...\)` groups.
+    groups: usize,
 }
 
 impl Regex {
+    /// How many groups the pattern has (expr's `:` returns group 1 then).
+    pub fn groups(&self) -> usize {
+        self.groups
+    }
+
     /// Whether the whole of `s` matches (find's `-regex`).
     pub fn is_full_match(&self, s: &[u8]) -> bool {
         self.whole.is_match(s)
@@ -164,6 +171,7 @@ pub fn compile(pattern: &[u8], syntax: u32) -> Result<Regex, Error> {
         start: build(format!("^(?:{})", body))?,
         whole: build(format!("^(?:{})$", body))?,
         looks_ahead: p.looks_ahead,
+        groups: p.groups as usize,
     })
 }
 
@@ -673,8 +681,8 @@ impl<'a> Parser<'a> {
             return format!(r"(?:[^{}]|(?-u:[\x80-\xFF]))", body);
         }
         if body.is_empty() {
-            // Matches nothing.
-            return r"[a&&b]".to_string();
+            // Matches nothing: no character follows the end.
+            return r"(?:\z(?s:.))".to_string();
         }
         format!("[{}]", body)
     }
@@ -874,6 +882,9 @@ mod tests {
         assert!(full("x$y", b, "x$y"));
         assert_eq!(err("a**", b), Error::BadRepeat);
         assert!(full("ABC[d-f]", b | bits::ICASE, "abcE"));
+        let e = bits::POSIX_BASIC & !bits::NO_EMPTY_RANGES;
+        assert!(!full("a[c-a]*b", e, "acb"));
+        assert!(full("a[c-a]*b", e, "ab"));
         let m = compile(br"\(a*\)b*", b).unwrap().match_start(b"aabbc");
         assert_eq!(m, Some((4, Some((0, 2)))));
         let m = compile(br"a\|ab", b).unwrap().match_start(b"abc");
