@@ -10,6 +10,7 @@ pub mod fsmeta;
 pub mod gnure;
 pub mod io;
 pub mod num;
+pub mod spawnb;
 pub mod sys;
 
 use std::cell::Cell;

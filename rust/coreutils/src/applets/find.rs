@@ -86,6 +86,8 @@ pub struct Options {
     pub day_start: Timespec,
     pub daystart_set: bool,
     pub start_time: Timespec,
+    /// -files0-from: starting points from a file (`-`: standard input).
+    pub files0_from: Option<String>,
 }
 
 /// Where an action writes: standard output or a file named by -fprint.
@@ -125,24 +127,33 @@ impl Ctx {
 /// A fatal command-line error: GNU's message lines (each printed as
 /// `find: LINE`), and the exit status.
 pub struct Fatal {
-    pub lines: Vec<String>,
+    pub lines: Vec<Vec<u8>>,
     pub status: i32,
     pub try_help: bool,
 }
 
 impl Fatal {
     pub fn new(msg: impl Into<String>) -> Self {
-        Fatal { lines: vec![msg.into()], status: 1, try_help: false }
+        Fatal { lines: vec![msg.into().into_bytes()], status: 1, try_help: false }
     }
 
     pub fn lines(lines: Vec<String>) -> Self {
-        Fatal { lines, status: 1, try_help: false }
+        Fatal { lines: lines.into_iter().map(String::into_bytes).collect(), status: 1, try_help: false }
+    }
+
+    /// A message with bytes that are not UTF-8 (GNU prints a char's first
+    /// byte where it means one byte).
+    pub fn raw(msg: Vec<u8>) -> Self {
+        Fatal { lines: vec![msg], status: 1, try_help: false }
     }
 
     /// A GNU option this build does not implement (status 2).
     pub fn unsupported(flag: &str) -> Self {
         Fatal {
-            lines: vec![format!("unrecognized option '{}'", flag), "this option is not supported by wasmsand".into()],
+            lines: vec![
+                format!("unrecognized option '{}'", flag).into_bytes(),
+                b"this option is not supported by wasmsand".to_vec(),
+            ],
             status: 2,
             try_help: false,
         }
@@ -150,7 +161,7 @@ impl Fatal {
 
     /// Something GNU accepts that this build cannot do (status 2).
     pub fn unsupported_msg(msg: &str) -> Self {
-        Fatal { lines: vec![msg.to_string()], status: 2, try_help: false }
+        Fatal { lines: vec![msg.as_bytes().to_vec()], status: 2, try_help: false }
     }
 }
 
@@ -158,8 +169,11 @@ pub fn main(argv: &[String]) -> i32 {
     match run(argv) {
         Ok(code) => code,
         Err(f) => {
+            let mut err = std::io::stderr();
             for l in &f.lines {
-                show_error(l);
+                let _ = err.write_all(b"find: ");
+                let _ = err.write_all(l);
+                let _ = err.write_all(b"\n");
             }
             if f.try_help {
                 eprintln!("Try 'find --help' for more information.");
@@ -223,6 +237,7 @@ fn run(argv: &[String]) -> Result<i32, Fatal> {
         day_start: Timespec::new(now.sec - 86400, now.nsec),
         daystart_set: false,
         start_time: now,
+        files0_from: None,
     };
     let stdout: Box<dyn Write> = Box::new(wsutil::io::stdout());
     let mut ctx = Ctx {
@@ -245,7 +260,11 @@ fn run(argv: &[String]) -> Result<i32, Fatal> {
             return Ok(0);
         }
     };
-    if paths.is_empty() {
+    let from_file = match ctx.opts.files0_from.clone() {
+        Some(f) => Some(files0_from(&f, &paths, &ctx)?),
+        None => None,
+    };
+    if paths.is_empty() && from_file.is_none() {
         paths.push(".".into());
     }
     let mut walker = walk::Walker::new(&mut ctx, &expr);
@@ -255,12 +274,73 @@ fn run(argv: &[String]) -> Result<i32, Fatal> {
             break;
         }
     }
+    if let Some((label, names)) = from_file {
+        for (k, name) in names.iter().enumerate() {
+            if walker.ctx.quit {
+                break;
+            }
+            if name.is_empty() {
+                walker.ctx.error(&format!("{}:{}: invalid zero-length file name", qname(&label), k + 1));
+                continue;
+            }
+            walker.start(name);
+        }
+    }
     walker.finish();
     ctx.flush_all();
     Ok(ctx.status)
 }
 
-/// GNU's quoting of a file name in find's messages (‘name’).
+/// -files0-from: the starting points, NUL-separated, from a file or
+/// standard input, with the name to use in messages.
+fn files0_from(file: &str, operands: &[String], ctx: &Ctx) -> Result<(String, Vec<String>), Fatal> {
+    if let Some(extra) = operands.first() {
+        return Err(Fatal::lines(vec![
+            format!("extra operand {}", qname(extra)),
+            "file operands cannot be combined with -files0-from".into(),
+        ]));
+    }
+    if file == "-" && ctx.execs.iter().any(|x| x.reads_stdin()) {
+        return Err(Fatal::new("option -files0-from reading from standard input cannot be combined with -ok, -okdir\n"));
+    }
+    let data = if file == "-" {
+        let mut buf = Vec::new();
+        use std::io::Read;
+        let _ = wsutil::io::stdin().read_to_end(&mut buf);
+        buf
+    } else {
+        match std::fs::read(file) {
+            Ok(d) => d,
+            Err(e) => {
+                return Err(Fatal::new(format!("cannot open {} for reading: {}", qname(file), wsutil::strerror(&e))))
+            }
+        }
+    };
+    let mut names: Vec<String> = data.split(|&b| b == 0).map(|n| String::from_utf8_lossy(n).into_owned()).collect();
+    if data.is_empty() || data.last() == Some(&0) {
+        names.pop();
+    }
+    let label = if file == "-" { "(standard input)".to_string() } else { file.to_string() };
+    Ok((label, names))
+}
+
+/// GNU's quoting of a file name in find's messages: ‘name’, with C
+/// escapes for control characters and backslashes.
 pub fn qname(name: &str) -> String {
-    quote_locale(name)
+    let mut s = String::with_capacity(name.len() + 2);
+    for c in name.chars() {
+        match c {
+            '\\' => s.push_str("\\\\"),
+            '\u{7}' => s.push_str("\\a"),
+            '\u{8}' => s.push_str("\\b"),
+            '\u{c}' => s.push_str("\\f"),
+            '\n' => s.push_str("\\n"),
+            '\r' => s.push_str("\\r"),
+            '\t' => s.push_str("\\t"),
+            '\u{b}' => s.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => s.push_str(&format!("\\{:03o}", c as u32)),
+            c => s.push(c),
+        }
+    }
+    quote_locale(&s)
 }

@@ -11,7 +11,7 @@
 
 use std::io::{Read, Write};
 use wsutil::args::{self, HasArg, Item, Spec, HELP, LONG1, VERSION};
-use wsutil::sys::{self, SpawnRequest};
+use wsutil::sys;
 use wsutil::{quote_locale, show_error, UsageError};
 
 pub const APPLETS: &[wsutil::Applet] = &[("xargs", main)];
@@ -389,6 +389,9 @@ fn run(argv: &[String]) -> Result<i32, Exit> {
             }
             Item::Opt('a', Some(f)) => o.arg_file = Some(f),
             Item::Opt(LONG1, Some(var)) => {
+                if var.is_empty() {
+                    return Err(die("failed to unset environment variable : Invalid argument", 1));
+                }
                 if var.contains('=') {
                     return Err(die("option --process-slot-var may not be set to a value which includes `='", 1));
                 }
@@ -753,7 +756,7 @@ impl Builder {
     /// Runs the command line built so far, then clears it back to the
     /// initial arguments.
     fn do_exec(&mut self) -> Result<(), Exit> {
-        let argv: Vec<String> = self.argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+        let argv: Vec<Vec<u8>> = self.argv.clone();
         self.argv.truncate(self.initial_argc);
         self.chars = self.initial_chars;
         let line = self.argv_shown(&argv);
@@ -769,11 +772,12 @@ impl Builder {
     }
 
     /// The command as -t and -p show it: shell-quoted words.
-    fn argv_shown(&self, argv: &[String]) -> String {
-        argv.iter().map(|a| shell_quote(a.as_bytes())).collect::<Vec<_>>().join(" ")
+    fn argv_shown(&self, argv: &[Vec<u8>]) -> String {
+        argv.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ")
     }
 
-    fn launch(&mut self, argv: &[String]) -> Result<(), Exit> {
+    fn launch(&mut self, argv: &[Vec<u8>]) -> Result<(), Exit> {
+        let name = String::from_utf8_lossy(&argv[0]).into_owned();
         let _ = std::io::stdout().flush();
         // The command's standard input: /dev/null, unless the items came
         // from -a (then xargs's own) or -o asks for the terminal.
@@ -803,11 +807,10 @@ impl Builder {
             env.push(format!("{}=0", var));
             env
         });
-        let req = SpawnRequest { argv, env: env.as_deref(), cwd: None, fds: &fds };
-        let pid = match sys::spawn(&req) {
+        let pid = match wsutil::spawnb::spawn(argv, env.as_deref(), None, &fds) {
             Ok(pid) => pid,
             Err(e) => {
-                show_error(&format!("{}: {}", argv[0], wsutil::strerror(&e)));
+                show_error(&format!("{}: {}", name, wsutil::strerror(&e)));
                 return Err(Exit(if e.raw_os_error() == Some(44) { 127 } else { 126 }));
             }
         };
@@ -817,10 +820,10 @@ impl Builder {
             _ => return Ok(()),
         };
         if status == 255 {
-            return Err(die(&format!("{}: exited with status 255; aborting", argv[0]), 124));
+            return Err(die(&format!("{}: exited with status 255; aborting", name), 124));
         }
         if (129..=159).contains(&status) {
-            return Err(die(&format!("{}: terminated by signal {}", argv[0], status - 128), 125));
+            return Err(die(&format!("{}: terminated by signal {}", name, status - 128), 125));
         }
         if status != 0 {
             self.child_error = 123;
@@ -875,43 +878,67 @@ fn shell_quote(s: &[u8]) -> String {
     if s.contains(&b'\'') && compat {
         return format!("\"{}\"", text);
     }
+    // Alternating '...' and $'...' segments. gnulib writes a string with
+    // a single quote in a second pass that starts in the state the first
+    // ended in: after a final unprintable character, as if a $'...' were
+    // already open.
     let mut out = String::from("'");
+    let mut escaping = s.contains(&b'\'') && ends_unprintable(s);
     let mut k = 0;
     while k < s.len() {
         let c = s[k];
-        if c == b'\'' {
-            out.push_str("'\\''");
-            k += 1;
-            continue;
-        }
         let len = utf8_len(&s[k..]);
         let ch = std::str::from_utf8(&s[k..k + len]).ok().and_then(|t| t.chars().next());
         match ch {
+            Some('\'') => {
+                out.push_str(if escaping { "'\\''" } else { "'\\''" });
+                escaping = false;
+                k += 1;
+            }
             Some(ch) if !ch.is_control() => {
+                if escaping {
+                    out.push_str("''");
+                    escaping = false;
+                }
                 out.push(ch);
                 k += len;
             }
             _ => {
-                let esc = match c {
-                    7 => "\\a".to_string(),
-                    8 => "\\b".to_string(),
-                    12 => "\\f".to_string(),
-                    b'\n' => "\\n".to_string(),
-                    b'\r' => "\\r".to_string(),
-                    b'\t' => "\\t".to_string(),
-                    11 => "\\v".to_string(),
-                    _ => format!("\\{:03o}", c),
-                };
-                out.push_str(&format!("'$'{}''", esc));
+                if !escaping {
+                    out.push_str("'$'");
+                    escaping = true;
+                }
+                match c {
+                    7 => out.push_str("\\a"),
+                    8 => out.push_str("\\b"),
+                    12 => out.push_str("\\f"),
+                    b'\n' => out.push_str("\\n"),
+                    b'\r' => out.push_str("\\r"),
+                    b'\t' => out.push_str("\\t"),
+                    11 => out.push_str("\\v"),
+                    _ => out.push_str(&format!("\\{:03o}", c)),
+                }
                 k += 1;
             }
         }
     }
     out.push('\'');
-    if out.ends_with("''") && out.len() > 2 {
-        out.truncate(out.len() - 2);
-    }
     out
+}
+
+/// Whether the last character of `s` is unprintable (or not UTF-8).
+fn ends_unprintable(s: &[u8]) -> bool {
+    let mut k = 0;
+    let mut last = false;
+    while k < s.len() {
+        let len = utf8_len(&s[k..]);
+        last = match std::str::from_utf8(&s[k..k + len]).ok().and_then(|t| t.chars().next()) {
+            Some(ch) => ch.is_control(),
+            None => true,
+        };
+        k += len;
+    }
+    last
 }
 
 fn utf8_len(s: &[u8]) -> usize {

@@ -32,6 +32,11 @@ impl Exec {
     pub fn new(kind: ExecKind, argv: Vec<String>, multiple: bool) -> Self {
         Exec { kind, argv, multiple, batch: Vec::new(), batch_bytes: 0, batch_key: None }
     }
+
+    /// -ok and -okdir read their answers from standard input.
+    pub fn reads_stdin(&self) -> bool {
+        matches!(self.kind, ExecKind::Ok | ExecKind::OkDir)
+    }
 }
 
 /// gnulib's dir_name: the directory part, `.` when there is none.

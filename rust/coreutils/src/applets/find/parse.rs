@@ -347,7 +347,13 @@ impl<'a, 'c> Parser<'a, 'c> {
             }
             "maxdepth" | "mindepth" => self.depth_limit(name, arg),
             "ignore_readdir_race" | "noignore_readdir_race" | "noleaf" | "mount" | "xdev" => self.noop(),
-            "files0-from" => Err(Fatal::unsupported(arg)),
+            "files0-from" => match self.next_arg() {
+                None => Ok(false),
+                Some(f) => {
+                    self.ctx.opts.files0_from = Some(f);
+                    self.noop()
+                }
+            },
             "daystart" => {
                 if !self.ctx.opts.daystart_set {
                     let o = &mut self.ctx.opts;
@@ -616,8 +622,9 @@ impl<'a, 'c> Parser<'a, 'c> {
                     )))
                 }
                 _ => {
-                    let ch = arg[k..].chars().next().unwrap_or('?');
-                    return Err(Fatal::new(format!("Unknown argument to {}: {}", what, ch)));
+                    let mut msg = format!("Unknown argument to {}: ", what).into_bytes();
+                    msg.push(c);
+                    return Err(Fatal::raw(msg));
                 }
             };
             if types.contains(&t) {
@@ -882,9 +889,14 @@ impl<'a, 'c> Parser<'a, 'c> {
     }
 
     fn num_test(&mut self, name: &str) -> Result<bool, Fatal> {
+        // GNU steps back over the predicate itself when its argument is
+        // missing, so the complaint is "invalid argument `-uid' to `-uid'".
         let arg = match self.args.get(self.i) {
             Some(a) => a.clone(),
-            None => return Ok(false),
+            None => {
+                self.i -= 1;
+                return Ok(false);
+            }
         };
         let (cmp, n) = match pred::get_num(&arg) {
             Some(x) => x,

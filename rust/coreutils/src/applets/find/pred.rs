@@ -653,8 +653,9 @@ pub fn test(pred: &Pred, e: &Entry, ctx: &mut Ctx) -> bool {
         }
         Pred::Time { which, cmp, reft, window } => timewindow(time_of(st, *which), *cmp, *reft, *window),
         Pred::Used { cmp, reft } => {
+            // GNU 4.9 never matches a file read before its last change.
             let d = st.atime.as_ns() - st.ctime.as_ns();
-            timewindow(Timespec::from_ns(d), *cmp, *reft, 86400)
+            d >= 0 && timewindow(Timespec::from_ns(d), *cmp, *reft, 86400)
         }
         Pred::Newer { which, reft } => time_of(st, *which) > *reft,
         Pred::Empty => {
@@ -664,7 +665,7 @@ pub fn test(pred: &Pred, e: &Entry, ctx: &mut Ctx) -> bool {
                 match std::fs::read_dir(&e.path) {
                     Ok(mut it) => it.next().is_none(),
                     Err(err) => {
-                        ctx.error(&format!("cannot search {}: {}", super::qname(&e.path), wsutil::strerror(&err)));
+                        ctx.error(&format!("{}: {}", super::qname(&e.path), wsutil::strerror(&err)));
                         false
                     }
                 }

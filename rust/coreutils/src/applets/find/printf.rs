@@ -177,7 +177,7 @@ pub fn compile(fmt: &str) -> Result<Format, Fatal> {
             let mut msg = b"error: the format directive `%".to_vec();
             msg.push(conv);
             msg.extend_from_slice(b"' is reserved for future use");
-            return Err(Fatal::new(String::from_utf8_lossy(&msg).into_owned()));
+            return Err(Fatal::raw(msg));
         }
         let mut msg = if speclen == 2 {
             b"warning: format directive `%".to_vec()
