@@ -614,15 +614,26 @@ pub fn may(st: &FileStat, want: u32) -> bool {
     bits & want == want
 }
 
-/// The file type -xtype sees: the other side of the link from -type.
-fn xtype(e: &Entry, follow: bool) -> u32 {
-    if follow {
-        return fsmeta::stat(&e.path, false).map(|s| s.file_type()).unwrap_or(e.st.file_type());
+/// The file type -xtype sees: the other side of the link from -type (a
+/// dangling link is a link; a loop is an error, reported).
+fn xtype(e: &Entry, ctx: &mut Ctx) -> Option<u32> {
+    let r = if e.followed {
+        fsmeta::stat(&e.path, false)
+    } else if e.st.is_symlink() {
+        match fsmeta::stat(&e.path, true) {
+            Err(err) if matches!(err.raw_os_error(), Some(44) | Some(54)) => fsmeta::stat(&e.path, false),
+            r => r,
+        }
+    } else {
+        return Some(e.st.file_type());
+    };
+    match r {
+        Ok(st) => Some(st.file_type()),
+        Err(err) => {
+            ctx.error(&format!("{}: {}", super::qname(&e.path), wsutil::strerror(&err)));
+            None
+        }
     }
-    if e.st.is_symlink() {
-        return fsmeta::stat(&e.path, true).map(|s| s.file_type()).unwrap_or(fsmeta::S_IFLNK);
-    }
-    e.st.file_type()
 }
 
 /// Evaluates a test (not an action) on an entry.
@@ -644,8 +655,8 @@ pub fn test(pred: &Pred, e: &Entry, ctx: &mut Ctx) -> bool {
         }
         Pred::Regex(re) => re.is_full_match(e.path.as_bytes()),
         Pred::Type { types, x } => {
-            let t = if *x { xtype(e, e.followed) } else { st.file_type() };
-            types.contains(&t)
+            let t = if *x { xtype(e, ctx) } else { Some(st.file_type()) };
+            t.map(|t| types.contains(&t)).unwrap_or(false)
         }
         Pred::Size { cmp, n, unit } => {
             let v = st.size / unit + u64::from(st.size % unit != 0);

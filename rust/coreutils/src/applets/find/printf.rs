@@ -343,12 +343,13 @@ fn type_letter(mode: u32) -> &'static str {
     }
 }
 
-/// `%Y`: the type after following a link (N: dangling, L: loop).
+/// `%Y`: the type after following a link (N: dangling, L: loop),
+/// whatever -P, -H or -L say.
 fn followed_type(e: &Entry, ctx: &mut Ctx) -> String {
     if !e.st.is_symlink() {
         return type_letter(e.st.mode).into();
     }
-    match fsmeta::stat(&e.path, !e.followed) {
+    match fsmeta::stat(&e.path, true) {
         Ok(st) => type_letter(st.mode).into(),
         Err(err) => match err.raw_os_error() {
             Some(44) => "N".into(),

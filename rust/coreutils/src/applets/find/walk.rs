@@ -39,7 +39,8 @@ fn stat_entry(path: &str, follow: bool) -> std::io::Result<FileStat> {
         return fsmeta::stat(path, false);
     }
     match fsmeta::stat(path, true) {
-        Err(e) if e.raw_os_error() == Some(44) => fsmeta::stat(path, false).map_err(|_| e),
+        // A dangling link (ENOENT, ENOTDIR) is looked at itself.
+        Err(e) if matches!(e.raw_os_error(), Some(44) | Some(54)) => fsmeta::stat(path, false).map_err(|_| e),
         r => r,
     }
 }
@@ -72,6 +73,19 @@ impl<'a> Walker<'a> {
     }
 
     fn visit(&mut self, path: String, root_len: usize, depth: usize, st: FileStat, followed: bool, ancestors: &mut Vec<(u64, u64, String)>) {
+        // A directory that is its own ancestor (through links, with -L)
+        // is reported and left alone, as fts reports FTS_DC.
+        if st.is_dir() {
+            if let Some((_, _, first)) = ancestors.iter().find(|(d, i, _)| *d == st.dev && *i == st.ino) {
+                let msg = format!(
+                    "File system loop detected; {} is part of the same file system loop as {}.",
+                    qname(&path),
+                    qname(first)
+                );
+                self.ctx.error(&msg);
+                return;
+            }
+        }
         let mut e = Entry { path, root_len, depth, st, followed, prune: false, root_index: self.root_index };
         let opts = &self.ctx.opts;
         let in_range = depth >= opts.mindepth;
@@ -84,15 +98,6 @@ impl<'a> Walker<'a> {
             }
         }
         if descend && !(e.prune && !post) {
-            if let Some((_, _, first)) = ancestors.iter().find(|(d, i, _)| *d == st.dev && *i == st.ino) {
-                let msg = format!(
-                    "File system loop detected; {} is part of the same file system loop as {}.",
-                    qname(&e.path),
-                    qname(first)
-                );
-                self.ctx.error(&msg);
-                return;
-            }
             ancestors.push((st.dev, st.ino, e.path.clone()));
             self.children(&e, ancestors);
             ancestors.pop();
