@@ -44,6 +44,17 @@ def _cmd_exec(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    stdin = sys.stdin.buffer.read() if args.stdin else None
+    with Sandbox() as sb:
+        result = sb.commands.run(" ".join(args.command), stdin=stdin, timeout=args.timeout)
+    sys.stdout.buffer.write(result.stdout_bytes)
+    sys.stderr.buffer.write(result.stderr_bytes)
+    if result.error_class == "TIMEOUT":
+        print(f"wasmsand: timed out after {args.timeout or 60} s", file=sys.stderr)
+    return result.exit_code
+
+
 def _cmd_applets(args: argparse.Namespace) -> int:
     for info in bundled_modules().modules.values():
         for applet in info.applets:
@@ -54,6 +65,11 @@ def _cmd_applets(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wasmsand", description="A WebAssembly sandbox with a shell and coreutils.")
     sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="run a shell command line (bash syntax) in a new sandbox")
+    p_run.add_argument("--timeout", type=float, default=None, help="seconds (default 60)")
+    p_run.add_argument("--stdin", action="store_true", help="pass this program's standard input")
+    p_run.add_argument("command", nargs="+", help="the command line (words are joined with spaces)")
+    p_run.set_defaults(func=_cmd_run)
     p_exec = sub.add_parser("exec", help="run argv lists (a lone '|' pipes one into the next)")
     p_exec.add_argument("--timeout", type=float, default=None, help="seconds (default 60)")
     p_exec.add_argument("--stdin", action="store_true", help="pass this program's standard input")

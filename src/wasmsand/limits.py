@@ -16,3 +16,4 @@ class Limits:
     fs_bytes: int = 256 * 1024 * 1024  # all regular files together
     fs_files: int = 100_000  # files, directories and links in the tree
     output_bytes: int = 16 * 1024 * 1024  # kept of each of stdout and stderr
+    max_processes: int = 256  # live processes at once (a fork bomb stops here)

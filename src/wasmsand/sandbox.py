@@ -28,7 +28,7 @@ from .process.signals import Signal
 from .shell.program import shell_program
 from .shell.session import Session
 from .vfs import Directory, Errno, FileSystem, FsLimits, OpenFile, RegularFile, Symlink, VfsError, strerror
-from .vfs.layout import HOME, HOSTNAME, build_default_tree
+from .vfs.layout import HOME, HOSTNAME, attach_system_tree, build_default_tree
 from .vfs.streams import ByteSource, CaptureSink
 
 __all__ = ["CommandResult", "EntryInfo", "Files", "Sandbox"]
@@ -93,25 +93,76 @@ class Sandbox:
         self.limits = limits or Limits()
         self.host = host or default_host()
         modules = bundled_modules()
-        self.fs = FileSystem(FsLimits(self.limits.fs_bytes, self.limits.fs_files))
-        programs = ProgramTable()
-        commands: list[tuple[str, str, str | None]] = []
+        self._programs = ProgramTable()
+        self._commands: list[tuple[str, str, str | None]] = []
         for name, info in modules.modules.items():
-            programs.register(name, self._wasm_program_factory(name))
-            commands.extend((applet, name, applet) for applet in info.applets)
-        programs.register("bash", shell_program)
-        commands += [("bash", "bash", None), ("sh", "bash", None)]
-        procfs = build_default_tree(self.fs, commands, self.limits.memory_bytes)
-        self.kernel = Kernel(self.fs, self.host, programs, InstanceLimits(self.limits.memory_bytes))
-        procfs.processes = self.kernel.processes
+            self._programs.register(name, self._wasm_program_factory(name))
+            self._commands.extend((applet, name, applet) for applet in info.applets)
+        self._programs.register("bash", shell_program)
+        self._commands += [("bash", "bash", None), ("sh", "bash", None)]
+        fs = FileSystem(FsLimits(self.limits.fs_bytes, self.limits.fs_files))
+        build_default_tree(fs, [], self.limits.memory_bytes)
+        self._boot(fs)
         self.env = _default_env()
-        home = self.fs.resolve(HOME, self.fs.root)
-        assert isinstance(home, Directory)
-        self.cwd: Directory = home
         self.files = Files(self)
         self.commands = Commands(self)
         self._session: Session | None = None
         self._closed = False
+
+    def _boot(self, fs: FileSystem) -> None:
+        """Runs this sandbox on ``fs`` (a new one, or a restored one)."""
+        procfs = attach_system_tree(fs, self._commands, self.limits.memory_bytes)
+        self.fs = fs
+        self.kernel = Kernel(
+            fs, self.host, self._programs, InstanceLimits(self.limits.memory_bytes), self.limits.max_processes
+        )
+        procfs.processes = self.kernel.processes
+        try:
+            home = fs.resolve(HOME, fs.root)
+        except VfsError:
+            home = fs.makedirs(HOME)
+        self.cwd = home if isinstance(home, Directory) else fs.root
+
+    # -- persistence -------------------------------------------------------------
+
+    def export_state(self) -> bytes:
+        """The whole sandbox (files, modes, owners, times, links, and the
+        session's environment, directory and history) as bytes that
+        ``import_state`` (here or in another sandbox) restores."""
+        self._check_open()
+        from .persist import export_state
+
+        return export_state(self)
+
+    def import_state(self, data: bytes) -> None:
+        """Replaces everything with an export. Running processes end.
+        InvalidArgumentError if ``data`` is not a valid export (nothing
+        changes then)."""
+        self._check_open()
+        from .persist import import_state
+
+        import_state(self, data)
+
+    def _replace_tree(self, fs: FileSystem, session: dict[str, object]) -> None:
+        for proc in list(self.kernel.procs.values()):
+            if not proc.exited:
+                self.kernel.finish(proc, 128 + Signal.SIGKILL)
+        self._boot(fs)
+        env = session.get("env")
+        if isinstance(env, dict):
+            self.env = {str(k): str(v) for k, v in env.items()}
+        cwd = session.get("cwd")
+        if isinstance(cwd, str):
+            try:
+                node = fs.resolve(cwd, fs.root)
+                if isinstance(node, Directory):
+                    self.cwd = node
+            except VfsError:
+                pass
+        self._session = None
+        history = session.get("history")
+        if isinstance(history, list) and history:
+            self._shell_session().state.history = [str(h) for h in history]
 
     def _wasm_program_factory(self, name: str):  # type: ignore[no-untyped-def]
         modules = bundled_modules()

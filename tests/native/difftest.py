@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wasmsand import Sandbox
+from wasmsand.vfs.inode import walk_tree
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 WORKDIR = "/home/user/work"
@@ -106,6 +107,10 @@ def prepare(sb: Sandbox, host_dir: Path) -> None:
     sb.files.write("/etc/passwd", f"root:x:0:0:root:/root:/bin/bash\n{user}:x:1000:1000::/home/user:/bin/bash\n")
     sb.files.write("/etc/group", f"root:x:0:\n{group}:x:1000:\n")
     if sb.files.exists(WORKDIR):
+        # A case may leave a directory unreadable: open everything first.
+        for _path, inode in walk_tree(sb.fs.resolve(WORKDIR, sb.fs.root)):  # type: ignore[arg-type]
+            inode.mode |= 0o700
+        sb.fs.resolve(WORKDIR, sb.fs.root).mode |= 0o700
         sb.files.remove(WORKDIR)
     if host_dir.exists():
         shutil.rmtree(host_dir)

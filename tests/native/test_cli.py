@@ -29,3 +29,16 @@ def test_exec_stdin() -> None:
 def test_applets_and_version() -> None:
     assert b"cat\n" in run("applets").stdout
     assert run("version").returncode == 0
+
+
+def test_run_shell_command_line() -> None:
+    r = run("run", "echo hello world | wc -w")
+    assert (r.stdout, r.returncode) == (b"2\n", 0)
+    r = run("run", "x=3; echo $((x * 2)); exit 4")
+    assert (r.stdout, r.returncode) == (b"6\n", 4)
+
+
+def test_run_syntax_error() -> None:
+    r = run("run", "if true; then fi")
+    assert r.returncode == 2
+    assert b"syntax error near unexpected token `fi'" in r.stderr

@@ -357,3 +357,87 @@ def scenario_traps_become_statuses(sb: Sandbox) -> None:
     assert sb.exec([probe, "exit", "42"]).exit_code == 42
     assert sb.exec([probe, "exit", "300"]).exit_code == 300 & 0xFF
     assert sb.exec(["echo", "still", "fine"]).stdout == "still fine\n"
+
+
+# -- the shell -------------------------------------------------------------------
+
+
+def scenario_shell_pipeline_and_session(sb: Sandbox) -> None:
+    r = sb.commands.run("echo hello world | wc -w")
+    assert (r.stdout, r.exit_code) == ("2\n", 0)
+    sb.commands.run("cd /tmp; x=41; greet() { echo hi $1; }; alias ll='echo aliased'")
+    r = sb.commands.run("pwd; echo $((x + 1)); greet you; ll")
+    assert r.stdout == "/tmp\n42\nhi you\naliased\n"
+
+
+def scenario_shell_env_and_cwd_for_one_call(sb: Sandbox) -> None:
+    r = sb.commands.run("echo $GREETING; pwd", env={"GREETING": "hello"}, cwd="/etc")
+    assert r.stdout == "hello\n/etc\n"
+    r = sb.commands.run('echo "[$GREETING]"; pwd')
+    assert r.stdout == "[]\n/home/user\n"
+
+
+def scenario_shell_expansions(sb: Sandbox) -> None:
+    script = (
+        'set -- "a b" c; printf "<%s>" "$@"; echo; v=hello.tar.gz; echo ${v%%.*} ${v#*.} ${v^^} ${#v}; '
+        "a=(x y z); echo ${a[@]:1} ${!a[@]}; declare -A m=([k]=v); echo ${m[k]}; echo {1..3}{a,b}; "
+        "echo $((16#ff + 2**10)) $(( 7 / 2 ))"
+    )
+    r = sb.commands.run(script)
+    assert r.stdout == "<a b><c>\nhello tar.gz HELLO.TAR.GZ 12\ny z 0 1 2\nv\n1a 1b 2a 2b 3a 3b\n1279 3\n"
+
+
+def scenario_shell_control_flow(sb: Sandbox) -> None:
+    script = """
+for i in 1 2 3; do
+  case $i in 2) continue;; esac
+  echo "i=$i"
+done
+n=0; while (( n < 3 )); do n=$((n+1)); done; echo "n=$n"
+if [[ abc == a* && 5 -gt 3 ]]; then echo match; fi
+fib() { (( $1 < 2 )) && { echo $1; return; }; echo $(( $(fib $(($1-1))) + $(fib $(($1-2))) )); }
+fib 8
+"""
+    r = sb.commands.run(script)
+    assert r.stdout == "i=1\ni=3\nn=3\nmatch\n21\n", r.stderr
+
+
+def scenario_shell_redirections_heredoc(sb: Sandbox) -> None:
+    script = """cat > /tmp/h.txt <<EOF
+one $HOME
+two
+EOF
+wc -l < /tmp/h.txt
+{ echo out; echo err >&2; } 2>&1 | cat
+read -r first rest <<< "a b c"; echo "$first|$rest"
+cat <(echo procsub)
+"""
+    r = sb.commands.run(script)
+    assert r.stdout == "2\nout\nerr\na|b c\nprocsub\n", r.stderr
+    assert sb.files.read("/tmp/h.txt") == "one /home/user\ntwo\n"
+
+
+def scenario_shell_errors(sb: Sandbox) -> None:
+    r = sb.commands.run("nosuchcommand")
+    assert (r.exit_code, r.stderr) == (127, "bash: line 1: nosuchcommand: command not found\n")
+    r = sb.commands.run("if true; then fi")
+    assert r.exit_code == 2
+    assert r.stderr.startswith("bash: -c: line 1: syntax error near unexpected token `fi'")
+    r = sb.commands.run("(set -e; false; echo unreached)")
+    assert (r.stdout, r.exit_code) == ("", 1)
+    r = sb.commands.run("set -o pipefail; false | true; echo $? ${PIPESTATUS[@]}")
+    assert r.stdout == "1 1 0\n"
+
+
+def scenario_shell_scripts_and_subshells(sb: Sandbox) -> None:
+    sb.files.write("/home/user/s.sh", '#!/bin/bash\necho "script $1"\nexit 3\n', mode=0o755)
+    r = sb.commands.run("./s.sh arg; echo $?; bash -c 'echo $0' named; (cd /; pwd); pwd; x=$(echo sub); echo $x")
+    assert r.stdout == "script arg\n3\nnamed\n/\n/home/user\nsub\n", r.stderr
+
+
+def scenario_shell_timeout_kills_a_loop(sb: Sandbox) -> None:
+    start = time.monotonic()
+    r = sb.commands.run("while true; do :; done", timeout=0.5)
+    assert time.monotonic() - start < 5
+    assert r.error_class == "TIMEOUT"
+    assert sb.commands.run("echo alive").stdout == "alive\n"

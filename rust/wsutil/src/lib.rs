@@ -2,16 +2,30 @@
 //! for messages, GNU-style error output, buffered standard output, errno
 //! texts, number and printf parsing, and the wasmsand imports.
 
+pub mod argmatch;
 pub mod args;
+pub mod canon;
 pub mod cfmt;
 pub mod datetime;
+pub mod decimal;
 pub mod fnmatch;
+pub mod fsext;
 pub mod fsmeta;
 pub mod gnure;
+pub mod hash;
 pub mod io;
+pub mod modechange;
 pub mod num;
+pub mod pathname;
+pub mod pathstat;
+pub mod printf;
+pub mod prompt;
+pub mod regex;
+pub mod resyntax;
 pub mod spawnb;
 pub mod sys;
+pub mod xfloat;
+pub mod xstrtol;
 
 use std::cell::Cell;
 use std::fmt;
@@ -223,10 +237,17 @@ pub fn quote(name: &str) -> String {
     }
 }
 
-/// GNU's `quoteaf` (shell-escape-always style): always in single quotes,
-/// as in "cannot open 'x' for reading".
+/// GNU's `quoteaf` (shell-escape-always style): always quoted, as in
+/// "cannot open 'x' for reading"; a name with a single quote and nothing
+/// special to the shell inside double quotes gets double quotes ("it's").
 pub fn quote_always(name: &str) -> String {
-    format!("'{}'", name.replace('\'', "'\\''"))
+    if !name.contains('\'') {
+        format!("'{}'", name)
+    } else if !name.contains('"') && !name.contains('$') && !name.contains('`') && !name.contains('\\') {
+        format!("\"{}\"", name)
+    } else {
+        format!("'{}'", name.replace('\'', "'\\''"))
+    }
 }
 
 /// GNU's `quote()` in a UTF-8 locale (the sandbox's C.UTF-8): ‘text’, as in

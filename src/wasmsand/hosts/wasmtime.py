@@ -98,6 +98,7 @@ class _Watchdog:
         self._cond = threading.Condition()
         self._deadline: float | None = None
         self._thread: threading.Thread | None = None
+        self.generation = 0  # epochs fired so far (stores re-arm when it moves)
 
     def set(self, deadline: float | None) -> None:
         with self._cond:
@@ -118,6 +119,7 @@ class _Watchdog:
                     self._cond.wait(left)
                     continue
                 self._deadline = None
+                self.generation += 1
                 self._engine.increment_epoch()
 
 
@@ -141,8 +143,9 @@ class _Memory:
     def view(self) -> memoryview:
         if self.stale:
             size = ffi.wasmtime_memory_data_size(self._ctx, self._mem)
-            addr = ctypes.cast(ffi.wasmtime_memory_data(self._ctx, self._mem), ctypes.c_void_p).value or 0
-            if (addr, size) != self._key:
+            if size != self._key[1]:
+                # Grown (and perhaps moved): look the base up again.
+                addr = ctypes.cast(ffi.wasmtime_memory_data(self._ctx, self._mem), ctypes.c_void_p).value or 0
                 self._view = memoryview((ctypes.c_ubyte * size).from_address(addr)).cast("B")
                 self._key = (addr, size)
             self.stale = False
@@ -202,6 +205,7 @@ class _Instance:
         self.store = wasmtime.Store(host.engine)
         self.store.set_limits(memory_size=limits.memory_bytes)
         self.store.set_epoch_deadline(1)
+        self._generation = host._watchdog.generation
         self._ctx = self.store._context()
         assert module.pre is not None
         self._instance = module.pre.instantiate(self.store)
@@ -219,16 +223,17 @@ class _Instance:
                 assert isinstance(f, wasmtime.Func)
                 params = "".join(_valtype_code(p) for p in ty.params)
                 results = "".join(_valtype_code(r) for r in ty.results)
-                self._funcs[name] = (byref(f._func), params, results)
+                size = max(len(params), len(results), 1)
+                self._funcs[name] = (byref(f._func), params, results, _ValRaw * size)
 
     def has_export(self, name: str) -> bool:
         return name in self._funcs
 
     def call(self, name: str, *args: int) -> Any:
-        func, params, results = self._funcs[name]
-        vals = (_ValRaw * max(len(params), len(results), 1))()
-        for i, (kind, a) in enumerate(zip(params, args, strict=False)):
-            if kind == "i":
+        func, params, results, array_type = self._funcs[name]
+        vals = array_type()
+        for i, a in enumerate(args):
+            if params[i] == "i":
                 vals[i].i32 = a if a < 0x80000000 else a - 0x100000000
             else:
                 vals[i].i64 = a
@@ -236,7 +241,11 @@ class _Instance:
         host = self._host
         previous = host.current
         host.current = self
-        self.store.set_epoch_deadline(1)
+        generation = host._watchdog.generation
+        if generation != self._generation:
+            # The watchdog fired since this store was armed: re-arm it.
+            self.store.set_epoch_deadline(1)
+            self._generation = generation
         try:
             error = ffi.wasmtime_func_call_unchecked(self._ctx, func, vals, len(vals), byref(trap))
         finally:

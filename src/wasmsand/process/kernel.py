@@ -33,8 +33,10 @@ class Kernel:
         host: Host,
         programs: ProgramTable,
         instance_limits: InstanceLimits | None = None,
+        max_processes: int = 256,
     ) -> None:
         self.fs = fs
+        self.max_processes = max_processes
         self.host = host
         self.programs = programs
         self.instance_limits = instance_limits or InstanceLimits()
@@ -139,6 +141,8 @@ class Kernel:
             if path is None:
                 path = self.find_command(argv[0], env, cwd)
             program, argv = self.load_program(path, list(argv), cwd)
+        if sum(1 for p in self.procs.values() if not p.exited) >= self.max_processes:
+            raise VfsError(Errno.EAGAIN)
         table = FdTable()
         for fd, f in sorted(fds.items()):
             table.install_at(fd, f)

@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .errors import FatalShellError, ShellError
+from .state import last_index
 
 if TYPE_CHECKING:
     from .state import ShellState
@@ -283,8 +284,7 @@ class _Evaluator:
             index = self.subscript(sub, name)
             if isinstance(var.value, dict):
                 if index < 0:
-                    keys = sorted(var.value)  # type: ignore[type-var]
-                    index += (keys[-1] + 1) if keys else 0  # type: ignore[operator]
+                    index += last_index(var.value)  # type: ignore[arg-type]
                 text = var.value.get(index)  # type: ignore[call-overload]
             else:
                 text = var.value if index == 0 else None

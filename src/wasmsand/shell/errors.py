@@ -75,6 +75,10 @@ class ReturnFromFunction(ControlFlow):
 
 
 class ExitShell(ControlFlow):
-    def __init__(self, status: int) -> None:
+    """`exit` (or a fatal error). ``run_exit_trap`` is off after `exec`:
+    the shell was replaced, so its EXIT trap never runs."""
+
+    def __init__(self, status: int, *, run_exit_trap: bool = True) -> None:
         super().__init__(status)
         self.status = status
+        self.run_exit_trap = run_exit_trap

@@ -34,7 +34,7 @@ from .errors import (
 )
 from .expand import Expander, quote_for_reuse
 from .parser import DeclWord, Parser
-from .state import Frame, Job, ShellState
+from .state import Frame, Job, ShellState, last_index, put_index
 
 if TYPE_CHECKING:
     from ..process.kernel import Kernel
@@ -106,6 +106,13 @@ class Shell:
         if self.command_mode and self.state.frames:
             return f"environment: line {line}: "
         return f"{self.name}: line {line}: "
+
+    async def usage(self, text: str) -> None:
+        """A usage line: bash prints it without the `bash: line N:` prefix."""
+        try:
+            await self.write(2, _encode(text + "\n"))
+        except VfsError:
+            pass
 
     async def error(self, message: str) -> None:
         try:
@@ -318,15 +325,20 @@ class Shell:
 
         program = PythonProgram("bash", main)
         argv = list(self.proc.argv)
-        return self.kernel.spawn(
-            argv, env=child_state.exported(), cwd=self.state.cwd, fds=fds, parent=self.proc, program=program
-        )
+        try:
+            return self.kernel.spawn(
+                argv, env=child_state.exported(), cwd=self.state.cwd, fds=fds, parent=self.proc, program=program
+            )
+        except VfsError as e:
+            raise ShellError(f"fork: {strerror(e.errno)}") from None
 
     async def run_subshell(self, body: Callable[[Shell], Awaitable[int]]) -> int:
         try:
             status = await body(self)
         except ExitShell as e:
             status = e.status
+            if not e.run_exit_trap:
+                self.state.traps.pop("EXIT", None)
         except ShellError as e:
             await self.error(e.message)
             status = e.status
@@ -669,8 +681,9 @@ class Shell:
                 values.extend(q(t) for t in texts)
         return values
 
-    async def assign(self, a: ast.Assign, *, local: bool = False) -> str:
-        """Performs an assignment; returns its text as set -x shows it."""
+    async def assign(self, a: ast.Assign, *, local: bool = False) -> _Traced:
+        """Performs an assignment; returns how set -x would show it (made
+        only if asked: quoting a long value on every assignment is costly)."""
         st = self.state
         name = a.name
         if isinstance(a.value, ast.ArrayLiteral):
@@ -678,10 +691,10 @@ class Shell:
             assoc = var is not None and var.is_assoc
             values: dict[Any, str] = {}
             if a.append and var is not None and isinstance(var.value, dict):
-                values = dict(var.value)
+                values = var.value  # appended in place: a+=(x) in a loop stays linear
             elif a.append and var is not None and var.value is not None:
                 values = {0: var.value}  # type: ignore[dict-item]
-            index = (max(values) + 1) if values and not assoc else 0
+            index = last_index(values) if values and not assoc else 0  # type: ignore[arg-type]
             for key, value in a.value.items:
                 if key is not None:
                     key_text = await self.expander.single(key)
@@ -689,7 +702,7 @@ class Shell:
                         values[key_text] = await self.expander.single(value, assignment=True)
                         continue
                     index = evaluate_arith(key_text, st)
-                    values[index] = await self.expander.single(value, assignment=True)
+                    put_index(values, index, await self.expander.single(value, assignment=True))
                     index += 1
                 elif assoc:
                     raise ShellError(
@@ -697,10 +710,11 @@ class Shell:
                     )
                 else:
                     for field in await self.expander.words([value]):
-                        values[index] = field
+                        put_index(values, index, field)
                         index += 1
             st.set_array(name, values, assoc=assoc, local=local)
-            return "(" + " ".join(quote_for_reuse(v) for v in values.values()) + ")"
+            items = list(values.values())
+            return _Traced(lambda: "(" + " ".join(quote_for_reuse(v) for v in items) + ")")
         value = await self.expander.single(a.value, assignment=True) if a.value is not None else ""
         if a.index is not None:
             var = st.lookup(name)
@@ -717,7 +731,7 @@ class Shell:
                 else:
                     value = (old or "") + value
             st.set_element(name, key, value)
-            return quote_for_reuse(value)
+            return _Traced(lambda: quote_for_reuse(value))
         if a.append:
             var = st.lookup(st.resolve_nameref(name))
             if var is not None and "i" in var.attrs:
@@ -725,7 +739,7 @@ class Shell:
             elif var is not None and var.value is not None:
                 value = (var.scalar() or "") + value
         st.set(name, value, local=local)
-        return quote_for_reuse(value)
+        return _Traced(lambda: quote_for_reuse(value))
 
     async def trace(self, text: str) -> None:
         ps4 = self.state.get("PS4")
@@ -815,9 +829,9 @@ class Shell:
         try:
             for a in cmd.assigns:
                 try:
-                    text = await self.assign(a)
+                    traced = await self.assign(a)
                     if "xtrace" in st.options:
-                        await self.trace(f"{a.name}{'+' if a.append else ''}={text}")
+                        await self.trace(f"{a.name}{'+' if a.append else ''}={traced.text()}")
                 except ShellError as e:
                     if "readonly variable" in e.message:
                         raise FatalShellError(e.message, 1) from None
@@ -894,7 +908,8 @@ class Shell:
             except VfsError:
                 self.state.hash.pop(name, None)
         path = self.state.get("PATH")
-        found = self.kernel.find_command(name, {"PATH": path if path is not None else ""}, self.state.cwd)
+        # With PATH unset, bash looks in the current directory only.
+        found = self.kernel.find_command(name, {"PATH": path if path is not None else "."}, self.state.cwd)
         if "hashall" in self.state.options:
             self.state.hash[name] = found
         return found
@@ -906,18 +921,23 @@ class Shell:
         *,
         exec_in_place: bool = False,
         prefix: list[tuple[ast.Assign, str]] | None = None,
+        env: dict[str, str] | None = None,
+        path: str | None = None,
     ) -> int:
         """Runs a program; ``prefix`` are the command's (already expanded)
-        assignments, which go to its environment only."""
+        assignments, which go to its environment only. ``env`` and ``path``
+        override the exported variables and the PATH lookup."""
         st = self.state
         name = argv[0]
-        env = st.exported()
+        if env is None:
+            env = st.exported()
         for a, text in prefix or ():
             env[a.name] = text
-        try:
-            path = self.find_command(name)
-        except VfsError as e:
-            return await self._not_found(name, e, cmd)
+        if path is None:
+            try:
+                path = self.find_command(name)
+            except VfsError as e:
+                return await self._not_found(name, e, cmd)
         try:
             overlay = await self.open_redirections(cmd.redirs)
         except _RedirectFailed as e:
@@ -958,7 +978,7 @@ class Shell:
 
     async def _not_found(self, name: str, e: VfsError, cmd: ast.SimpleCommand) -> int:
         if e.errno == Errno.ENOENT:
-            if "/" in name:
+            if "/" in name or self.state.get("PATH") is None:
                 await self.error(f"{name}: No such file or directory")
             else:
                 await self.error(f"{name}: command not found")
@@ -1225,6 +1245,15 @@ class Shell:
         return expand_glob(self, pat)
 
 
+class _Traced:
+    """An assignment's set -x text, computed on demand."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self.text = make
+
+
 class _RedirectFailed(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -1252,7 +1281,9 @@ def _stage_runner(cmd: ast.Command) -> Callable[[Shell], Awaitable[int]]:
 
 
 def _and_or_text(node: ast.AndOr) -> str:
-    return "job"
+    from .printer import and_or_text
+
+    return and_or_text(node)
 
 
 _COMPOUND_HANDLERS: dict[type, Callable[[Shell, Any], Awaitable[int]]] = {

@@ -18,6 +18,7 @@ from ..vfs import Directory, VfsError
 from . import ast, pattern
 from .arith import ArithError, evaluate_arith
 from .errors import FatalShellError, ShellError
+from .state import last_index
 
 if TYPE_CHECKING:
     from .executor import Shell
@@ -173,7 +174,7 @@ def brace_expand(word: ast.Word) -> list[ast.Word]:
     return [_rebuild(a) for a in _brace_atoms(_atoms(word))]
 
 
-def _brace_atoms(atoms: list[_Atom], limit: int = 100_000) -> list[list[_Atom]]:
+def _brace_atoms(atoms: list[_Atom], limit: int = 2_000_000) -> list[list[_Atom]]:
     found = _find_brace(atoms, 0)
     if found is None:
         return [atoms]
@@ -387,8 +388,7 @@ class Expander:
                 return var.value.get(sub_text), ""  # type: ignore[call-overload]
             idx = self.arith(sub_text)
             if idx < 0:
-                keys = sorted(var.value)  # type: ignore[type-var]
-                idx += (keys[-1] + 1) if keys else 0  # type: ignore[operator]
+                idx += last_index(var.value)  # type: ignore[arg-type]
                 if idx < 0:
                     raise ShellError(f"{name}[{sub_text}]: bad array subscript")
             return var.value.get(idx), ""  # type: ignore[call-overload]

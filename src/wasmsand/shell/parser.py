@@ -29,6 +29,8 @@ _OPERATORS = (
 _OPS_BY_CHAR: dict[str, tuple[str, ...]] = {}
 for _op in _OPERATORS:
     _OPS_BY_CHAR[_op[0]] = (*_OPS_BY_CHAR.get(_op[0], ()), _op)
+# A run of characters that are literal in a word in command context.
+_PLAIN_RUN = re.compile(r"[^\s;&|()<>\\'\"$`]+")
 _FD_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}(?=[<>])")
 _REDIR_OPS = frozenset(("<", ">", ">>", ">|", "<>", "<&", ">&", "<<", "<<-", "<<<", "&>", "&>>"))
 _RESERVED = frozenset(
@@ -115,7 +117,7 @@ def decode_ansi_c(body: str) -> str:
             k = j
             while k < n and k < j + 3 and body[k] in "01234567":
                 k += 1
-            out.append(chr(int(body[j:k], 8) & 0xFF))
+            out.append(_byte_char(int(body[j:k], 8)))
             i = k
         elif e == "x":
             k = i
@@ -124,7 +126,7 @@ def decode_ansi_c(body: str) -> str:
             if k == i:
                 out.append("\\x")
             else:
-                out.append(chr(int(body[i:k], 16)))
+                out.append(_byte_char(int(body[i:k], 16)))
                 i = k
         elif e in "uU":
             k = i
@@ -141,7 +143,16 @@ def decode_ansi_c(body: str) -> str:
             i += 1
         else:
             out.append("\\" + e)
-    return "".join(out)
+    text = "".join(out)
+    nul = text.find("\0")
+    return text if nul < 0 else text[:nul]  # a C string ends at NUL
+
+
+def _byte_char(value: int) -> str:
+    """A byte from \\NNN or \\xHH: above 127 it stays that byte (carried as
+    a surrogate escape), not the UTF-8 of the code point."""
+    value &= 0xFF
+    return chr(value) if value < 0x80 else chr(0xDC00 + value)
 
 
 class Parser:
@@ -285,7 +296,14 @@ class Parser:
                 parts.append(ast.Lit("".join(buf)))
                 buf.clear()
 
+        plain = _PLAIN_RUN if stop is _META and not self.extglob else None
         while self.pos < n:
+            if plain is not None:
+                m = plain.match(src, self.pos)
+                if m is not None:
+                    buf.append(m.group())
+                    self.pos = m.end()
+                    continue
             c = src[self.pos]
             if c in "<>" and self.pos + 1 < n and src[self.pos + 1] == "(" and stop is _META:
                 flush()

@@ -231,3 +231,8 @@ def function_text(fn: ast.FunctionDef) -> str:
     else:
         text = _command(body, "")
     return f"{fn.name} () \n{text}"
+
+
+def and_or_text(node: ast.AndOr) -> str:
+    """A background job's command, as `jobs` shows it."""
+    return _and_or(node, "")

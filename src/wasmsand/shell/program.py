@@ -137,6 +137,8 @@ async def _run(sh: Shell, src: str) -> int:
         status = await sh.run_source(src)
     except ExitShell as e:
         status = e.status
+        if not e.run_exit_trap:
+            sh.state.traps.pop("EXIT", None)
     except ShellError as e:
         await sh.error(e.message)
         status = e.status

@@ -100,6 +100,8 @@ class Session:
         self.running = True
         self.started = time.monotonic()
         self.first_pid = self.kernel._next_pid
+        if script.strip():
+            self.state.history.append(script.rstrip("\n"))
         proc.task = _RunTask(self, self._main(script, env, cwd))
 
     async def _main(self, script: str, env: dict[str, str] | None, cwd: Directory | None) -> int:
@@ -122,6 +124,8 @@ class Session:
                 status = await sh.run_source(script)
             except ExitShell as e:
                 status = e.status
+                if not e.run_exit_trap:
+                    st.traps.pop("EXIT", None)
             except ShellError as e:
                 await sh.error(e.message)
                 status = e.status

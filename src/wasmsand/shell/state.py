@@ -51,11 +51,28 @@ DEFAULT_SHOPTS = frozenset(
 )  # fmt: skip
 
 
+def put_index(d: dict[int, str], index: int, value: str) -> None:
+    """Stores an element of an indexed array, keeping the dict in index
+    order (so listing needs no sort and the last key is the largest)."""
+    if not d or index > next(reversed(d)) or index in d:
+        d[index] = value
+        return
+    d[index] = value
+    ordered = sorted(d.items())
+    d.clear()
+    d.update(ordered)
+
+
+def last_index(d: dict[int, str]) -> int:
+    """One past the largest index (0 for an empty array)."""
+    return next(reversed(d)) + 1 if d else 0
+
+
 @dataclass(slots=True)
 class Var:
     """A variable. ``value`` is a str (scalar), a dict[int, str] (indexed
-    array, sparse) or a dict[str, str] (associative array, with "A" in
-    attrs), or None (declared but unset)."""
+    array, sparse, kept in index order) or a dict[str, str] (associative
+    array, with "A" in attrs), or None (declared but unset)."""
 
     value: str | dict[int, str] | dict[str, str] | None
     attrs: set[str] = field(default_factory=set)  # x r i a A l u n t
@@ -82,7 +99,7 @@ class Var:
         if isinstance(v, dict):
             if "A" in self.attrs:
                 return list(v.values())
-            return [v[k] for k in sorted(v)]  # type: ignore[index]
+            return list(v.values())
         return [] if v is None else [v]
 
     def keys(self) -> list[str]:
@@ -90,7 +107,7 @@ class Var:
         if isinstance(v, dict):
             if "A" in self.attrs:
                 return list(v.keys())  # type: ignore[arg-type]
-            return [str(k) for k in sorted(v)]  # type: ignore[type-var]
+            return [str(k) for k in v]
         return [] if v is None else ["0"]
 
 
@@ -228,12 +245,11 @@ class ShellState:
         else:
             index = int(key)
             if index < 0:
-                keys = sorted(var.value)  # type: ignore[type-var]
-                top = (keys[-1] + 1) if keys else 0  # type: ignore[operator]
+                top = last_index(var.value)  # type: ignore[arg-type]
                 if top + index < 0:
                     raise ShellError(f"{name}[{index}]: bad array subscript")
                 index = top + index
-            var.value[index] = value  # type: ignore[index]
+            put_index(var.value, index, value)  # type: ignore[arg-type]
 
     def set_array(
         self, name: str, values: dict[int, str] | dict[str, str], *, assoc: bool = False, local: bool = False
@@ -249,7 +265,7 @@ class ShellState:
             var.attrs.add("A")
             var.attrs.discard("a")
         else:
-            var.attrs.add("a")
+            var.attrs.add("a")  # callers pass indexed arrays in index order
         var.value = values
         return var
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from .devices import install_devices
 from .filesystem import USER_GID, USER_UID, FileSystem
-from .inode import Directory, Symlink
+from .inode import Directory, RegularFile, Symlink
 from .procfs import ProcFs
 
 __all__ = ["COMMAND_DIR", "HOME", "build_default_tree", "command_marker", "parse_command_marker"]
@@ -60,14 +60,32 @@ def build_default_tree(
         fs.makedirs(d)
     fs.resolve("/tmp", fs.root).mode = 0o1777
     fs.resolve("/var/tmp", fs.root).mode = 0o1777
-    fs.add_entry(fs.root, "bin", Symlink(fs.new_ino(), USER_UID, USER_GID, "usr/bin"))
     for name, text in _ETC.items():
         fs.write_file(f"/etc/{name}", text.encode())
+    return attach_system_tree(fs, commands, memory_bytes)
+
+
+def attach_system_tree(
+    fs: FileSystem,
+    commands: Iterable[tuple[str, str, str | None]],
+    memory_bytes: int,
+) -> ProcFs:
+    """What every sandbox has whatever its files: the command entries of
+    this version's programs (a restored tree gets the current ones), /dev
+    and /proc."""
+    fs.makedirs(COMMAND_DIR)
+    bindir = fs.resolve(COMMAND_DIR, fs.root)
+    assert isinstance(bindir, Directory)
     for name, program, applet in commands:
-        fs.write_file(f"{COMMAND_DIR}/{name}", command_marker(program, applet), 0o755)
-    dev = fs.resolve("/dev", fs.root)
-    assert isinstance(dev, Directory)
-    install_devices(fs, dev)
+        existing = bindir.entries.get(name)
+        if existing is None or (isinstance(existing, RegularFile) and parse_command_marker(bytes(existing.data[:256]))):
+            fs.write_file(f"{COMMAND_DIR}/{name}", command_marker(program, applet), 0o755)
+    if "bin" not in fs.root.entries:
+        fs.add_entry(fs.root, "bin", Symlink(fs.new_ino(), USER_UID, USER_GID, "usr/bin"))
+    dev = fs.makedirs("/dev")
+    if "null" not in dev.entries:
+        install_devices(fs, dev)
     procfs = ProcFs(fs, fs.root, memory_bytes)
+    fs.root.entries.pop("proc", None)
     fs.add_entry(fs.root, "proc", procfs.root)
     return procfs

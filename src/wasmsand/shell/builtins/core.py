@@ -135,7 +135,7 @@ def _check_depth(sh: Shell, what: str) -> None:
 async def source(sh: Shell, argv: list[str]) -> int:
     if len(argv) < 2:
         await sh.error(f"{argv[0]}: filename argument required")
-        await sh.error(f"{argv[0]}: usage: {argv[0]} filename [arguments]")
+        await sh.usage(f"{argv[0]}: usage: {argv[0]} filename [arguments]")
         return 2
     name = argv[1]
     path = name
@@ -189,26 +189,41 @@ async def shift(sh: Shell, argv: list[str]) -> int:
 
 async def exec_(sh: Shell, argv: list[str]) -> int:
     args = argv[1:]
+    name: str | None = None
+    clear_env = False
     while args and args[0].startswith("-") and args[0] != "-":
         if args[0] == "--":
             args = args[1:]
             break
+        if args[0] == "-a" and len(args) > 1:
+            name = args[1]
+            args = args[2:]
+            continue
+        clear_env = clear_env or "c" in args[0]
         args = args[1:]
     if not args:
         return 0  # redirections were applied by the caller and are kept
-    if sh.proc.pid == SESSION_PID:
-        # The session outlives its runs: the program runs, then the run ends.
-        raise ExitShell(await sh.run_external(args, ast.SimpleCommand(())))
-    env = sh.state.exported()
+    env = {} if clear_env else sh.state.exported()
     try:
         path = sh.find_command(args[0])
-        task = sh.kernel.exec(sh.proc, args, env=env, path=path)
     except VfsError as e:
         if e.errno == Errno.ENOENT:
-            await sh.error(f"{args[0]}: {'not found' if '/' not in args[0] else 'No such file or directory'}")
-            raise ExitShell(127) from None
+            await sh.error(
+                f"exec: {args[0]}: not found" if "/" not in args[0] else f"{args[0]}: No such file or directory"
+            )
+            raise ExitShell(127, run_exit_trap=False) from None
+        await sh.error(f"exec: {args[0]}: {strerror(e.errno)}")
+        raise ExitShell(126, run_exit_trap=False) from None
+    argv0 = [name if name is not None else args[0], *args[1:]]
+    if sh.proc.pid == SESSION_PID:
+        # The session outlives its runs: the program runs, then the run ends.
+        status = await sh.run_external(argv0, ast.SimpleCommand(()), env=env, path=path)
+        raise ExitShell(status, run_exit_trap=False)
+    try:
+        task = sh.kernel.exec(sh.proc, argv0, env=env, path=path)
+    except VfsError as e:
         await sh.error(f"{args[0]}: {strerror(e.errno)}")
-        raise ExitShell(126) from None
+        raise ExitShell(126, run_exit_trap=False) from None
     raise ExecRequest(task)
 
 
@@ -290,7 +305,7 @@ async def command(sh: Shell, argv: list[str]) -> int:
         for c in args[0][1:]:
             if c not in "pvV":
                 await sh.error(f"command: -{c}: invalid option")
-                await sh.error("command: usage: command [-pVv] command [arg ...]")
+                await sh.usage("command: usage: command [-pVv] command [arg ...]")
                 return 2
             if c in "vV":
                 mode = c
@@ -389,7 +404,7 @@ async def unalias(sh: Shell, argv: list[str]) -> int:
         sh.state.aliases.clear()
         return 0
     if not args:
-        await sh.error("unalias: usage: unalias [-a] name [name ...]")
+        await sh.usage("unalias: usage: unalias [-a] name [name ...]")
         return 2
     status = 0
     for name in args:

@@ -18,10 +18,23 @@ if TYPE_CHECKING:
     from ..executor import Shell
 
 _ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}  # fmt: skip
+_OCT = "01234567"
+_HEX = "0123456789abcdefABCDEF"
 
 
-def backslash_escapes(s: str, *, echo: bool) -> tuple[str, bool]:
-    """Expands echo -e / printf %b escapes; True if \\c stops output."""
+def byte_char(value: int) -> str:
+    """A byte from a \\NNN or \\xHH escape: bytes above 127 are carried as
+    surrogate escapes, so they come out as that byte, not as UTF-8."""
+    value &= 0xFF
+    return chr(value) if value < 0x80 else chr(0xDC00 + value)
+
+
+def backslash_escapes(s: str, *, mode: str) -> tuple[str, bool]:
+    """Expands backslash escapes; True if \\c stops output.
+
+    ``mode``: "echo" (echo -e: \\0NNN octal, \\c), "b" (printf %b: \\0NNN
+    and \\NNN, \\c) or "format" (a printf format: \\NNN, no \\c).
+    """
     out: list[str] = []
     i = 0
     n = len(s)
@@ -35,50 +48,48 @@ def backslash_escapes(s: str, *, echo: bool) -> tuple[str, bool]:
         i += 2
         if e in _ESCAPES:
             out.append(_ESCAPES[e])
-        elif e == "c":
+        elif e == "c" and mode != "format":
             return "".join(out), True
-        elif e == "0" or (e in "1234567" and not echo):
-            start = i if e == "0" else i - 1
-            limit = start + 3
-            j = start
-            while j < n and j < limit and s[j] in "01234567":
+        elif e == "0" and mode != "format":
+            j = i
+            while j < n and j < i + 3 and s[j] in _OCT:
                 j += 1
-            out.append(chr(int(s[start:j] or "0", 8) & 0xFF))
+            out.append(byte_char(int(s[i:j] or "0", 8)))
+            i = j
+        elif e in _OCT and mode != "echo":
+            j = i - 1
+            while j < n and j < i + 2 and s[j] in _OCT:
+                j += 1
+            out.append(byte_char(int(s[i - 1 : j], 8)))
             i = j
         elif e == "x":
             j = i
-            while j < n and j < i + 2 and s[j] in "0123456789abcdefABCDEF":
+            while j < n and j < i + 2 and s[j] in _HEX:
                 j += 1
             if j == i:
                 out.append("\\x")
             else:
-                out.append(chr(int(s[i:j], 16)))
+                out.append(byte_char(int(s[i:j], 16)))
                 i = j
         elif e in "uU":
             j = i
             limit = i + (4 if e == "u" else 8)
-            while j < n and j < limit and s[j] in "0123456789abcdefABCDEF":
+            while j < n and j < limit and s[j] in _HEX:
                 j += 1
             if j == i:
                 out.append("\\" + e)
             else:
                 out.append(chr(min(int(s[i:j], 16), 0x10FFFF)))
                 i = j
+        elif mode == "format" and e in "\"'?":
+            out.append(e)
         else:
             out.append("\\" + e)
     return "".join(out), False
 
 
-def _latin1_bytes(text: str) -> bytes:
-    """Characters from \\NNN/\\xHH escapes stand for single bytes."""
-    out = bytearray()
-    for ch in text:
-        o = ord(ch)
-        if 0x80 <= o <= 0xFF:
-            out.append(o)
-        else:
-            out += ch.encode("utf-8", "surrogateescape")
-    return bytes(out)
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
 
 
 async def echo(sh: Shell, argv: list[str]) -> int:
@@ -95,13 +106,11 @@ async def echo(sh: Shell, argv: list[str]) -> int:
                 escapes = False
         args = args[1:]
     text = " ".join(args)
-    raw = None
     if escapes:
-        text, stop = backslash_escapes(text, echo=True)
-        raw = _latin1_bytes(text)
+        text, stop = backslash_escapes(text, mode="echo")
         if stop:
             newline = False
-    data = raw if raw is not None else text.encode("utf-8", "surrogateescape")
+    data = _encode(text)
     if newline:
         data += b"\n"
     await sh.write(1, data)
@@ -110,7 +119,9 @@ async def echo(sh: Shell, argv: list[str]) -> int:
 
 # -- printf -------------------------------------------------------------------
 
-_SPEC = re.compile(r"%([-+ #0']*)(\*|\d+)?(?:\.(\*|\d*))?([hlLjzt]*)([diouxXeEfFgGaAcsbq%]|\(.*?\)T)?")
+_SPEC = re.compile(r"%([-+ #0']*)(\*|\d+)?(?:\.(\*|\d*))?([hlLjzt]*)")
+_CONVERSIONS = "diouxXeEfFgGaAcsbq"
+_INT64 = (-(1 << 63), (1 << 63) - 1)
 
 
 class _Args:
@@ -133,46 +144,48 @@ class _Args:
 
 
 def _to_int(text: str | None, errors: list[str]) -> int:
+    """A printf integer argument: 'c for a character code, 0x/0 prefixes;
+    out of the 64-bit range clamps with bash's warning."""
     if text is None or text == "":
         return 0
     t = text.strip()
     if t[:1] in ("'", '"'):
         return ord(t[1]) if len(t) > 1 else 0
-    m = re.fullmatch(r"([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", t)
-    if m:
-        sign = -1 if m.group(1) == "-" else 1
-        body = m.group(2)
-        if body[:2].lower() == "0x":
-            value = int(body, 16)
-        elif body.startswith("0"):
-            value = int(body, 8)
-        else:
-            value = int(body)
-        return sign * value
-    m = re.match(r"[+-]?(0[xX][0-9a-fA-F]+|[0-9]+)", t)
-    errors.append(f"{text}: invalid number")
-    if m:
-        return int(m.group(0), 0) if not m.group(1).startswith("0") or m.group(1) == "0" else 0
-    return 0
+    m = re.match(r"([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", t)
+    if not m:
+        errors.append(f"{text}: invalid number")
+        return 0
+    sign = -1 if m.group(1) == "-" else 1
+    body = m.group(2)
+    if body[:2].lower() == "0x":
+        value = int(body, 16)
+    elif body.startswith("0"):
+        value = int(body, 8)
+    else:
+        value = int(body)
+    value *= sign
+    if m.end() != len(t):
+        errors.append(f"{text}: invalid number")
+    if not _INT64[0] <= value <= _INT64[1]:
+        errors.append(f"warning: {text}: Numerical result out of range")
+        value = max(_INT64[0], min(_INT64[1], value))
+    return value
 
 
-def _to_float(text: str | None, errors: list[str]) -> float:
+def _to_number(text: str | None, errors: list[str]) -> tuple[int, int] | float:
+    """A printf float argument as bash sees it: a long double, kept as an
+    exact (mantissa, exponent) pair (or a float for inf/nan)."""
+    from ..ldouble import parse_long_double
+
     if text is None or text == "":
-        return 0.0
+        return (0, 0)
     t = text.strip()
     if t[:1] in ("'", '"'):
-        return float(ord(t[1])) if len(t) > 1 else 0.0
-    try:
-        if t.lower().startswith(("0x", "-0x", "+0x")):
-            return float(int(t, 16))
-        return float(t)
-    except ValueError:
+        return (ord(t[1]) if len(t) > 1 else 0, 0)
+    value, ok = parse_long_double(t)
+    if not ok:
         errors.append(f"{text}: invalid number")
-        m = re.match(r"[+-]?\d*\.?\d*", t)
-        try:
-            return float(m.group(0)) if m and m.group(0) not in ("", "+", "-", ".") else 0.0
-        except ValueError:
-            return 0.0
+    return value
 
 
 def shell_quote(text: str) -> str:
@@ -180,7 +193,7 @@ def shell_quote(text: str) -> str:
     if text == "":
         return "''"
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        return quote_for_reuse(text) if text else "''"
+        return quote_for_reuse(text)
     out = []
     for k, c in enumerate(text):
         if c.isalnum() or c in "_-+=/.,:@%^" or ord(c) > 127 or (c == "~" and k != 0):
@@ -192,7 +205,7 @@ def shell_quote(text: str) -> str:
 
 def format_printf(fmt: str, values: list[str], errors: list[str]) -> tuple[str, bool]:
     """bash's printf: the format is reused while arguments remain.
-    Returns (output, stopped by \\c)."""
+    Returns (output, stopped by \\c in a %b argument)."""
     args = _Args(values)
     out: list[str] = []
     while True:
@@ -205,23 +218,17 @@ def format_printf(fmt: str, values: list[str], errors: list[str]) -> tuple[str, 
 
 
 def _format_once(fmt: str, args: _Args, out: list[str], errors: list[str]) -> bool:
+    from ..ldouble import format_long_double
+
     i = 0
     n = len(fmt)
     while i < n:
         c = fmt[i]
         if c == "\\":
-            text, stop = backslash_escapes(
-                fmt[i : i + 2] if fmt[i + 1 : i + 2] not in "01234567xuU" else _escape_span(fmt, i), echo=False
-            )
-            span = len(_escape_span(fmt, i)) if fmt[i + 1 : i + 2] in "01234567xuU" else 2
-            if i + 1 >= n:
-                out.append("\\")
-                i += 1
-                continue
-            if stop:
-                return True
+            span = _escape_span(fmt, i)
+            text, _ = backslash_escapes(span, mode="format")
             out.append(text)
-            i += span
+            i += len(span)
             continue
         if c != "%":
             j = fmt.find("%", i)
@@ -230,14 +237,28 @@ def _format_once(fmt: str, args: _Args, out: list[str], errors: list[str]) -> bo
             out.append(fmt[i:end])
             i = end
             continue
-        m = _SPEC.match(fmt, i)
-        if m is None or m.group(5) is None:
-            raise ShellError(f"printf: `{fmt[i + 1 : i + 2] or '%'}': invalid format character")
-        flags, width, prec, _len, conv = m.groups()
-        i = m.end()
-        if conv == "%":
+        if i + 1 < n and fmt[i + 1] == "%":
             out.append("%")
+            i += 2
             continue
+        m = _SPEC.match(fmt, i)
+        assert m is not None
+        flags, width, prec, _len = m.groups()
+        i = m.end()
+        if i >= n:
+            raise ShellError("printf: `%': missing format character")
+        conv = fmt[i]
+        time_format = None
+        if conv == "(":
+            close = fmt.find(")T", i)
+            if close < 0:
+                raise ShellError("printf: `(': invalid format character")
+            time_format = fmt[i + 1 : close]
+            i = close + 2
+        elif conv not in _CONVERSIONS:
+            raise ShellError(f"printf: `{conv}': invalid format character")
+        else:
+            i += 1
         if width == "*":
             width = str(_to_int(args.next(), errors))
         if prec == "*":
@@ -247,28 +268,26 @@ def _format_once(fmt: str, args: _Args, out: list[str], errors: list[str]) -> bo
             flags += "-"
             w = -w
         p = int(prec) if prec not in (None, "") else (0 if prec == "" else None)
+        if p is not None and p < 0:
+            p = None
         arg = args.next()
-        if conv.endswith("T"):
-            fmt_t = conv[1:-2]
-            secs = time.time() if arg in (None, "", "-1") else (_to_int(arg, errors) if arg != "-2" else time.time())
-            text = time.strftime(fmt_t, time.localtime(secs))
-            out.append(_pad(text, w, flags))
+        if time_format is not None:
+            secs = time.time() if arg in (None, "", "-1", "-2") else _to_int(arg, errors)
+            out.append(_pad(time.strftime(time_format, time.localtime(secs)), w, flags))
             continue
         if conv in "diouxX":
-            v = _to_int(arg, errors)
-            text = _format_int(v, conv, flags, w, p)
+            text = _format_int(_to_int(arg, errors), conv, flags, w, p)
         elif conv in "eEfFgGaA":
-            v2 = _to_float(arg, errors)
-            text = _format_float(v2, conv, flags, w, p)
+            text = format_long_double(_to_number(arg, errors), conv, flags, w, p)
         elif conv == "c":
-            text = _pad((arg or "")[:1], w, flags)
+            text = _pad((arg or "\0")[:1] if arg != "" else "\0", w, flags)
         elif conv == "s":
             s = arg or ""
             if p is not None:
                 s = s[:p]
             text = _pad(s, w, flags)
         elif conv == "b":
-            s, stop = backslash_escapes(arg or "", echo=True)
+            s, stop = backslash_escapes(arg or "", mode="b")
             if p is not None:
                 s = s[:p]
             out.append(_pad(s, w, flags))
@@ -282,17 +301,17 @@ def _format_once(fmt: str, args: _Args, out: list[str], errors: list[str]) -> bo
 
 
 def _escape_span(fmt: str, i: int) -> str:
+    """The text of one escape in a printf format, starting at a backslash."""
     e = fmt[i + 1] if i + 1 < len(fmt) else ""
-    if e in "01234567":
+    if e in _OCT and e:
         j = i + 1
-        limit = i + 1 + (4 if e == "0" else 3)
-        while j < len(fmt) and j < limit and fmt[j] in "01234567":
+        while j < len(fmt) and j < i + 4 and fmt[j] in _OCT:
             j += 1
         return fmt[i:j]
-    if e in "xuU":
+    if e and e in "xuU":
         limit = {"x": 2, "u": 4, "U": 8}[e]
         j = i + 2
-        while j < len(fmt) and j < i + 2 + limit and fmt[j] in "0123456789abcdefABCDEF":
+        while j < len(fmt) and j < i + 2 + limit and fmt[j] in _HEX:
             j += 1
         return fmt[i:j]
     return fmt[i : i + 2]
@@ -343,31 +362,30 @@ def _format_int(v: int, conv: str, flags: str, width: int, prec: int | None) -> 
     return body
 
 
-def _format_float(v: float, conv: str, flags: str, width: int, prec: int | None) -> str:
-    spec = "%" + "".join(f for f in "-+ #0" if f in flags) + (str(width) if width else "")
-    if prec is not None:
-        spec += f".{prec}"
-    if conv in "aA":
-        text = float.hex(v)
-        return _pad(text.upper() if conv == "A" else text, width, flags)
-    return (spec + conv) % v
-
-
 async def printf(sh: Shell, argv: list[str]) -> int:
     args = argv[1:]
     var = None
     if args and args[0] == "-v":
         if len(args) < 2:
-            raise ShellError("printf: -v: option requires an argument", 2)
+            await sh.error("printf: -v: option requires an argument")
+            await sh.usage("printf: usage: printf [-v var] format [arguments]")
+            return 2
         var = args[1]
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\[.+\])?", var):
+            await sh.error(f"printf: `{var}': not a valid identifier")
+            return 2
         args = args[2:]
     if args and args[0] == "--":
         args = args[1:]
     if not args:
-        await sh.error("printf: usage: printf [-v var] format [arguments]")
+        await sh.usage("printf: usage: printf [-v var] format [arguments]")
         return 2
     errors: list[str] = []
-    text, _stop = format_printf(args[0], args[1:], errors)
+    try:
+        text, _stop = format_printf(args[0], args[1:], errors)
+    except ShellError as e:
+        await sh.error(e.message)
+        return 1
     for e in errors:
         await sh.error(f"printf: {e}")
     if var is not None:
@@ -377,8 +395,8 @@ async def printf(sh: Shell, argv: list[str]) -> int:
         else:
             sh.state.set(var, text)
     else:
-        await sh.write(1, _latin1_bytes(text))
-    return 1 if errors else 0
+        await sh.write(1, _encode(text))
+    return 1 if any(not e.startswith("warning:") for e in errors) else 0
 
 
 # -- read -----------------------------------------------------------------------
@@ -512,6 +530,12 @@ def _split_read(line: str, count: int, ifs: str, raw_positions: set[int]) -> lis
     return fields
 
 
+_READ_USAGE = (
+    "read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] "
+    "[-u fd] [name ...]"
+)
+
+
 async def read(sh: Shell, argv: list[str]) -> int:
     args = argv[1:]
     raw = False
@@ -543,7 +567,9 @@ async def read(sh: Shell, argv: list[str]) -> int:
                 if j + 1 >= len(a):
                     i += 1
                 if value is None:
-                    raise ShellError(f"read: -{c}: option requires an argument", 2)
+                    await sh.error(f"read: -{c}: option requires an argument")
+                    await sh.usage(_READ_USAGE)
+                    return 2
                 if c == "a":
                     array = value
                 elif c == "d":

@@ -23,7 +23,7 @@ SIGNALS = [
 def signal_number(text: str) -> int | None:
     t = text.upper()
     if t.isdigit():
-        return int(t)
+        return int(t) if int(t) <= 64 else None
     t = t.removeprefix("SIG")
     if t in SIGNALS:
         return SIGNALS.index(t) + 1
@@ -104,6 +104,8 @@ async def cd(sh: Shell, argv: list[str]) -> int:
     else:
         target = args[0]
     if target == "":
+        if print_dir:
+            await sh.out("\n")
         return 0
     cdpath = st.get("CDPATH")
     if cdpath and not target.startswith("/") and not target.startswith("."):
@@ -131,7 +133,7 @@ async def pwd(sh: Shell, argv: list[str]) -> int:
     for a in argv[1:]:
         if a not in ("-L", "-P"):
             await sh.error(f"pwd: {a}: invalid option")
-            await sh.error("pwd: usage: pwd [-LP]")
+            await sh.usage("pwd: usage: pwd [-LP]")
             return 2
     try:
         real = sh.fs.path_of(sh.state.cwd)
@@ -141,6 +143,12 @@ async def pwd(sh: Shell, argv: list[str]) -> int:
         )
         return 1
     logical = sh.state.get("PWD")
+    if logical and not physical:
+        try:
+            if sh.fs.resolve(logical, sh.fs.root, ctx=sh.proc) is not sh.state.cwd:
+                logical = None  # PWD no longer names this directory
+        except VfsError:
+            logical = None
     await sh.out((real if physical or not logical else logical) + "\n")
     return 0
 
@@ -160,6 +168,14 @@ async def dirs(sh: Shell, argv: list[str]) -> int:
     stack = [sh.state.get("PWD") or "/", *sh.state.dirstack]
     long = "-l" in args
     shown = [p if long else _tilde(sh, p) for p in stack]
+    for a in args:
+        if re.fullmatch(r"[+-]\d+", a):
+            n = int(a[1:])
+            if n >= len(stack):
+                await sh.error("dirs: directory stack empty" if len(stack) == 1 else f"dirs: {a}: invalid number")
+                return 1
+            await sh.out(shown[n if a[0] == "+" else len(stack) - 1 - n] + "\n")
+            return 0
     if "-v" in args:
         for k, p in enumerate(shown):
             await sh.out(f"{k:2d}  {p}\n")
@@ -171,9 +187,13 @@ async def dirs(sh: Shell, argv: list[str]) -> int:
 
 
 async def pushd(sh: Shell, argv: list[str]) -> int:
+    no_cd = "-n" in argv[1:]
     args = [a for a in argv[1:] if a != "-n"]
     st = sh.state
     current = st.get("PWD") or "/"
+    if no_cd and args and not re.fullmatch(r"[+-]\d+", args[0]):
+        st.dirstack.insert(0, args[0])
+        return await dirs(sh, ["dirs"])
     if not args:
         if not st.dirstack:
             await sh.error("pushd: no other directory")
@@ -241,14 +261,17 @@ async def popd(sh: Shell, argv: list[str]) -> int:
 async def umask(sh: Shell, argv: list[str]) -> int:
     args = argv[1:]
     symbolic = False
-    if args and args[0] == "-S":
-        symbolic = True
-        args = args[1:]
-    if args and args[0] == "-p":
+    reusable = False
+    while args and args[0] in ("-S", "-p"):
+        symbolic = symbolic or args[0] == "-S"
+        reusable = reusable or args[0] == "-p"
         args = args[1:]
     proc = sh.proc
     if not args:
         mask = proc.umask
+        if reusable and not symbolic:
+            await sh.out(f"umask {mask:04o}\n")
+            return 0
         if symbolic:
             perms = []
             for who, shift in (("u", 6), ("g", 3), ("o", 0)):
@@ -259,7 +282,10 @@ async def umask(sh: Shell, argv: list[str]) -> int:
             await sh.out(f"{mask:04o}\n")
         return 0
     text = args[0]
-    if re.fullmatch(r"[0-7]+", text):
+    if text[:1].isdigit():
+        if not re.fullmatch(r"[0-7]+", text) or int(text, 8) > 0o777:
+            await sh.error(f"umask: {text}: octal number out of range")
+            return 1
         proc.umask = int(text, 8) & 0o777
         return 0
     allowed = ~proc.umask & 0o777
@@ -364,8 +390,20 @@ async def jobs(sh: Shell, argv: list[str]) -> int:
     st = sh.state
     kernel = sh.kernel
     pids_only = "-p" in argv[1:]
+    specs = [a for a in argv[1:] if not a.startswith("-")]
+    selected = st.jobs
+    if specs:
+        selected = []
+        for spec in specs:
+            job = _find_job(sh, spec)
+            if job is None:
+                await sh.error(f"jobs: {spec}: no such job")
+                return 1
+            selected.append(job)
     remaining = []
     for k, job in enumerate(st.jobs):
+        if job not in selected:
+            continue
         procs = [kernel.procs.get(p) for p in job.pids]
         done = all(p is None or p.exited for p in procs)
         mark = "+" if k == len(st.jobs) - 1 else "-" if k == len(st.jobs) - 2 else " "
@@ -386,7 +424,7 @@ async def kill(sh: Shell, argv: list[str]) -> int:
     args = argv[1:]
     sig = 15
     if not args:
-        await sh.error("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]")
+        await sh.usage("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]")
         return 2
     if args[0] == "-l" or args[0] == "-L":
         if len(args) > 1:

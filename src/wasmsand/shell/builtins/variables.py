@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ShellError
 from ..printer import function_text
-from ..state import FLAG_TO_OPTION, SET_OPTIONS, SHOPT_OPTIONS, Var
+from ..state import FLAG_TO_OPTION, SET_OPTIONS, SHOPT_OPTIONS, Var, last_index
 
 if TYPE_CHECKING:
     from ..executor import Shell
@@ -33,7 +33,7 @@ def declare_line(name: str, var: Var) -> str:
         if "A" in var.attrs:
             body = "".join(f"[{_assoc_key(k)}]={_dq(x)} " for k, x in v.items())  # type: ignore[arg-type]
         else:
-            body = " ".join(f"[{k}]={_dq(v[k])}" for k in sorted(v))  # type: ignore[type-var,index]
+            body = " ".join(f"[{k}]={_dq(x)}" for k, x in v.items())  # type: ignore[union-attr]
         return f"declare -{flags} {name}=({body})"
     return f"declare -{flags} {name}={_dq(v)}"
 
@@ -58,7 +58,7 @@ async def _parse_flags(
         for c in a[1:]:
             if c not in allowed:
                 await sh.error(f"{cmd}: {a[0]}{c}: invalid option")
-                await sh.error(_usage(cmd))
+                await sh.usage(_usage(cmd))
                 return None
             (on if a[0] == "-" else off).add(c)
         i += 1
@@ -220,7 +220,7 @@ def _set_line(name: str, var: Var) -> str:
         if var.is_assoc:
             body = "".join(f"[{k}]={_dq(x)} " for k, x in v.items())  # type: ignore[union-attr]
         else:
-            body = " ".join(f"[{k}]={_dq(v[k])}" for k in sorted(v))  # type: ignore[type-var,index]
+            body = " ".join(f"[{k}]={_dq(x)}" for k, x in v.items())  # type: ignore[union-attr]
         return f"{name}=({body})"
     return f"{name}={quote_for_reuse(v or '')}"
 
@@ -348,8 +348,7 @@ async def unset(sh: Shell, argv: list[str]) -> int:
 
                     index = evaluate_arith(key, st)
                     if index < 0:
-                        keys = sorted(var.value)  # type: ignore[type-var]
-                        index += (keys[-1] + 1) if keys else 0  # type: ignore[operator]
+                        index += last_index(var.value)  # type: ignore[arg-type]
                     var.value.pop(index, None)  # type: ignore[call-overload]
             elif key in ("0", "@", "*"):
                 st.unset(m.group(1))
@@ -410,7 +409,7 @@ async def set_(sh: Shell, argv: list[str]) -> int:
             option = FLAG_TO_OPTION.get(c)
             if option is None:
                 await sh.error(f"set: {a[0]}{c}: invalid option")
-                await sh.error("set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]")
+                await sh.usage("set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]")
                 return 2
             _toggle(st.options, option, enable)
         i += 1
@@ -451,7 +450,7 @@ async def shopt(sh: Shell, argv: list[str]) -> int:
                 printable = True
             else:
                 await sh.error(f"shopt: -{c}: invalid option")
-                await sh.error("shopt: usage: shopt [-pqsu] [-o] [optname ...]")
+                await sh.usage("shopt: usage: shopt [-pqsu] [-o] [optname ...]")
                 return 2
         args = args[1:]
     table: tuple[str, ...] = tuple(SET_OPTIONS) if use_set else SHOPT_OPTIONS
@@ -489,7 +488,7 @@ async def shopt(sh: Shell, argv: list[str]) -> int:
 
 async def getopts(sh: Shell, argv: list[str]) -> int:
     if len(argv) < 3:
-        await sh.error("getopts: usage: getopts optstring name [arg ...]")
+        await sh.usage("getopts: usage: getopts optstring name [arg ...]")
         return 2
     optstring, name = argv[1], argv[2]
     st = sh.state
