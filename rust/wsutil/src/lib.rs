@@ -11,7 +11,7 @@ pub mod decimal;
 pub mod fnmatch;
 pub mod fsext;
 pub mod fsmeta;
-pub mod gnure;
+pub mod gnusyntax;
 pub mod hash;
 pub mod io;
 pub mod modechange;

@@ -10,7 +10,7 @@
 
 use std::cmp::Ordering;
 use std::io::Write;
-use wsutil::gnure::{self, bits};
+use wsutil::gnusyntax::{self, bits};
 use wsutil::{quote_locale, show_error};
 
 pub const APPLETS: &[wsutil::Applet] = &[("expr", main)];
@@ -511,11 +511,8 @@ fn docolon(sv: &Value, pv: &Value) -> Result<Value, Fail> {
     let s = sv.text();
     let p = pv.text();
     let syntax = bits::POSIX_BASIC & !bits::CONTEXT_INVALID_DUP & !bits::NO_EMPTY_RANGES;
-    let re = match gnure::compile(&p, syntax) {
+    let re = match gnusyntax::compile(&p, syntax) {
         Ok(re) => re,
-        Err(gnure::Error::BackRef) => {
-            return Err(invalid("back-references in regular expressions are not supported by wasmsand"));
-        }
         Err(e) => return Err(invalid(e.to_string())),
     };
     let grouped = re.groups() > 0;

@@ -158,11 +158,6 @@ impl Fatal {
             try_help: false,
         }
     }
-
-    /// Something GNU accepts that this build cannot do (status 2).
-    pub fn unsupported_msg(msg: &str) -> Self {
-        Fatal { lines: vec![msg.as_bytes().to_vec()], status: 2, try_help: false }
-    }
 }
 
 pub fn main(argv: &[String]) -> i32 {
@@ -233,7 +228,7 @@ fn run(argv: &[String]) -> Result<i32, Fatal> {
         depth_first: false,
         explicit_depth: false,
         warnings: false,
-        regex_syntax: wsutil::gnure::bits::EMACS,
+        regex_syntax: wsutil::gnusyntax::bits::EMACS,
         day_start: Timespec::new(now.sec - 86400, now.nsec),
         daystart_set: false,
         start_time: now,

@@ -9,7 +9,7 @@ use super::printf;
 use super::{qname, Ctx, Fatal, Follow, Output};
 use wsutil::datetime::{localtime, Timespec};
 use wsutil::fsmeta;
-use wsutil::gnure::{self, bits};
+use wsutil::gnusyntax::{self, bits};
 
 /// The evaluation tree.
 pub enum Expr {
@@ -580,15 +580,11 @@ impl<'a, 'c> Parser<'a, 'c> {
         if icase {
             syntax |= bits::ICASE;
         }
-        match gnure::compile(pat.as_bytes(), syntax) {
+        match gnusyntax::compile(pat.as_bytes(), syntax) {
             Ok(re) => {
                 self.primary(Pred::Regex(Box::new(re)));
                 Ok(true)
             }
-            Err(gnure::Error::BackRef) => Err(Fatal::unsupported_msg(&format!(
-                "failed to compile regular expression '{}': back-references are not supported by wasmsand",
-                pat
-            ))),
             Err(e) => Err(Fatal::new(format!("failed to compile regular expression '{}': {}", pat, e))),
         }
     }

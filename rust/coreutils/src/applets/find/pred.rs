@@ -7,7 +7,7 @@ use super::walk::Entry;
 use super::Ctx;
 use wsutil::datetime::Timespec;
 use wsutil::fsmeta::{self, FileStat};
-use wsutil::gnure;
+use wsutil::gnusyntax;
 
 /// `+N` (more than), `-N` (less than) or `N` (exactly).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -48,7 +48,7 @@ pub enum Pred {
     Name { pat: Vec<u8>, icase: bool },
     Path { pat: Vec<u8>, icase: bool },
     Lname { pat: Vec<u8>, icase: bool },
-    Regex(Box<gnure::Regex>),
+    Regex(Box<gnusyntax::Regex>),
     /// File types (S_IFxxx); `x` for -xtype.
     Type { types: Vec<u32>, x: bool },
     Size { cmp: Cmp, n: u64, unit: u64 },

@@ -3,16 +3,11 @@
 //!
 //! A pattern is parsed the way glibc's `re_compile_pattern` parses it under
 //! the given syntax bits (which characters are operators, where `^` and `$`
-//! anchor, what a leading `*` means, glibc's error messages) and translated
-//! to the `regex` crate's syntax, which then does the matching.
-//!
-//! Interim: `wsutil::regex` (POSIX BRE/ERE with glibc's matching rules, on
-//! the `grep` branch) supersedes the matching once it lands; this parser
-//! still serves the syntaxes it does not have (emacs, find's default).
-//! What the translation cannot express: back-references (refused with
-//! [`Error::BackRef`]), and `\<`/`\>` are approximated by `\b`.
+//! anchor, what a leading `*` means, glibc's error messages) and rewritten
+//! as an equivalent GNU ERE, which [`crate::regex`] (the project's one
+//! regex engine) compiles and matches with POSIX leftmost-longest rules.
+//! Only the front end lives here: every syntax reaches the same engine.
 
-use std::fmt::Write;
 
 /// glibc's syntax bits (regex.h), the subset that changes parsing.
 pub mod bits {
@@ -89,8 +84,6 @@ pub enum Error {
     Size,
     BadRepeat,
     RParen,
-    /// A valid back-reference: the matcher behind this module has none.
-    BackRef,
 }
 
 impl std::fmt::Display for Error {
@@ -109,7 +102,6 @@ impl std::fmt::Display for Error {
             Error::Size => "Regular expression too big",
             Error::BadRepeat => "Invalid preceding regular expression",
             Error::RParen => "Unmatched ) or \\)",
-            Error::BackRef => "back-references are not supported here",
         })
     }
 }
@@ -118,13 +110,7 @@ const DUP_MAX: u32 = 0x7fff;
 
 /// A compiled pattern.
 pub struct Regex {
-    /// `^(?:P)`: matches starting at the beginning of the subject.
-    start: regex::bytes::Regex,
-    /// `^(?:P)$`: whole-subject matches.
-    whole: regex::bytes::Regex,
-    /// Whether the pattern looks past the end of its match (`$`, word
-    /// boundaries): then a match cannot be tried on a truncated subject.
-    looks_ahead: bool,
+    re: crate::regex::Regex,
     /// Number of `\(...\)` groups.
     groups: usize,
 }
@@ -137,42 +123,32 @@ impl Regex {
 
     /// Whether the whole of `s` matches (find's `-regex`).
     pub fn is_full_match(&self, s: &[u8]) -> bool {
-        self.whole.is_match(s)
+        self.re.match_at(s, 0, Default::default()) == Some(s.len())
     }
 
     /// `re_match` at offset 0: the length of the longest match starting at
     /// the beginning of `s`, and the span of group 1 in it (expr's `:`).
     pub fn match_start(&self, s: &[u8]) -> Option<(usize, Option<(usize, usize)>)> {
-        let caps = self.start.captures(s)?;
-        let mut end = caps.get(0).map(|m| m.end()).unwrap_or(0);
-        if !self.looks_ahead {
-            // The crate prefers the first alternative; POSIX the longest
-            // match: try the longer prefixes whole.
-            if let Some(longer) = (end + 1..=s.len()).rev().find(|&e| self.whole.is_match(&s[..e])) {
-                end = longer;
-            }
-            let caps = self.whole.captures(&s[..end])?;
-            return Some((end, caps.get(1).map(|m| (m.start(), m.end()))));
-        }
-        Some((end, caps.get(1).map(|m| (m.start(), m.end()))))
+        self.re.match_at(s, 0, Default::default())?;
+        // A match starts at 0, so the leftmost-longest one does.
+        let caps = self.re.captures_at(s, 0, Default::default())?;
+        let (_, end) = caps.get(0)?;
+        Some((end, caps.get(1)))
     }
 }
 
 /// Compiles `pattern` under glibc syntax bits `syntax` (add [`bits::ICASE`]
 /// to ignore case).
 pub fn compile(pattern: &[u8], syntax: u32) -> Result<Regex, Error> {
-    let mut p = Parser { pat: pattern, pos: 0, syntax, out: String::new(), groups: 0, open: Vec::new(), looks_ahead: false };
+    let mut p = Parser { pat: pattern, pos: 0, syntax, out: Vec::new(), groups: 0, open: Vec::new() };
     p.parse()?;
-    let body = p.out;
-    let build = |text: String| {
-        regex::bytes::RegexBuilder::new(&text).size_limit(1 << 24).dfa_size_limit(1 << 22).build().map_err(|_| Error::Size)
-    };
-    Ok(Regex {
-        start: build(format!("^(?:{})", body))?,
-        whole: build(format!("^(?:{})$", body))?,
-        looks_ahead: p.looks_ahead,
-        groups: p.groups as usize,
-    })
+    let flags = crate::regex::Flags { icase: syntax & bits::ICASE != 0, newline: false };
+    // The rewritten pattern is valid ERE; what can still fail is its size.
+    let re = crate::regex::compile(&p.out, crate::regex::Dialect::Extended, flags).map_err(|e| match e.kind {
+        crate::regex::ErrorKind::TooBig => Error::Size,
+        _ => Error::BadPattern,
+    })?;
+    Ok(Regex { re, groups: p.groups as usize })
 }
 
 /// What the tokenizer saw.
@@ -193,9 +169,9 @@ enum Tok {
     OpenBrace,
     CloseBrace,
     BackRef(u32),
-    /// `^`, `$`, `\b`...: the text to emit.
-    Anchor(&'static str, bool),
-    /// `\w`, `\W`, `\s`, `\S`.
+    /// `^`, `$`, `\b`...: its ERE text.
+    Anchor(&'static str),
+    /// `\w`, `\W`, `\s`, `\S`: its ERE text.
     Class(&'static str),
 }
 
@@ -203,16 +179,24 @@ struct Parser<'a> {
     pat: &'a [u8],
     pos: usize,
     syntax: u32,
-    out: String,
+    /// The pattern rewritten as GNU ERE.
+    out: Vec<u8>,
     groups: u32,
-    /// For each open group: its number, and whether it is complete.
+    /// The numbers of the groups still open.
     open: Vec<u32>,
-    looks_ahead: bool,
 }
 
-/// Characters that count as word constituents for `\w`: ASCII and the
-/// common letter blocks (the crate's own `\w` needs Unicode tables).
-const WORD: &str = r"0-9A-Za-z_\x{AA}\x{B5}\x{BA}\x{C0}-\x{D6}\x{D8}-\x{F6}\x{F8}-\x{2FF}\x{370}-\x{3FF}\x{400}-\x{52F}\x{4E00}-\x{9FFF}";
+/// What an atom turned out to be, for its repetitions.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Atom {
+    Some,
+    /// A bracket expression that holds nothing (`[b-a]` where empty
+    /// ranges are allowed): it matches no character.
+    Never,
+}
+
+/// ERE for "no match here": a word boundary that is none.
+const NEVER: &[u8] = br"\b\B";
 
 impl<'a> Parser<'a> {
     fn has(&self, bit: u32) -> bool {
@@ -256,14 +240,16 @@ impl<'a> Parser<'a> {
             let tok = match c2 {
                 b'|' if !self.has(bits::LIMITED_OPS) && !self.has(bits::NO_BK_VBAR) => Tok::Alt,
                 b'1'..=b'9' if !self.has(bits::NO_BK_REFS) => Tok::BackRef((c2 - b'0') as u32),
-                b'<' | b'>' | b'b' if gnu => Tok::Anchor(r"(?-u:\b)", true),
-                b'B' if gnu => Tok::Anchor(r"(?-u:\B)", true),
-                b'w' if gnu => Tok::Class("w"),
-                b'W' if gnu => Tok::Class("W"),
-                b's' if gnu => Tok::Class("s"),
-                b'S' if gnu => Tok::Class("S"),
-                b'`' if gnu => Tok::Anchor(r"\A", false),
-                b'\'' if gnu => Tok::Anchor(r"\z", true),
+                b'<' if gnu => Tok::Anchor(r"\<"),
+                b'>' if gnu => Tok::Anchor(r"\>"),
+                b'b' if gnu => Tok::Anchor(r"\b"),
+                b'B' if gnu => Tok::Anchor(r"\B"),
+                b'w' if gnu => Tok::Class(r"\w"),
+                b'W' if gnu => Tok::Class(r"\W"),
+                b's' if gnu => Tok::Class(r"\s"),
+                b'S' if gnu => Tok::Class(r"\S"),
+                b'`' if gnu => Tok::Anchor(r"\`"),
+                b'\'' if gnu => Tok::Anchor(r"\'"),
                 b'(' if !self.has(bits::NO_BK_PARENS) => Tok::Open,
                 b')' if !self.has(bits::NO_BK_PARENS) => Tok::Close,
                 b'+' if !self.has(bits::LIMITED_OPS) && self.has(bits::BK_PLUS_QM) => Tok::Plus,
@@ -295,7 +281,7 @@ impl<'a> Parser<'a> {
                     || pos == 0
                     || (self.has(bits::NEWLINE_ALT) && self.pat[pos - 1] == b'\n');
                 if anchor {
-                    Tok::Anchor("^", false)
+                    Tok::Anchor("^")
                 } else {
                     Tok::Char(b'^' as u32)
                 }
@@ -307,7 +293,7 @@ impl<'a> Parser<'a> {
                     anchor = next == Tok::Alt || next == Tok::Close;
                 }
                 if anchor {
-                    Tok::Anchor("$", true)
+                    Tok::Anchor("$")
                 } else {
                     Tok::Char(b'$' as u32)
                 }
@@ -337,7 +323,7 @@ impl<'a> Parser<'a> {
     fn parse_alternation(&mut self, mut tok: Tok, depth: usize) -> Result<Tok, Error> {
         tok = self.parse_branch(tok, depth)?;
         while tok == Tok::Alt {
-            self.out.push('|');
+            self.out.push(b'|');
             tok = self.fetch(true)?;
             tok = self.parse_branch(tok, depth)?;
         }
@@ -356,20 +342,24 @@ impl<'a> Parser<'a> {
 
     /// One atom and its repetitions; returns the next token.
     fn parse_expression(&mut self, tok: Tok, depth: usize) -> Result<Tok, Error> {
-        let mut atom = match tok {
-            Tok::Char(c) => self.literal(c),
-            Tok::Byte(b) => format!(r"(?-u:\x{:02X})", b),
+        let mut kind = Atom::Some;
+        let mut atom: Vec<u8> = match tok {
+            Tok::Char(c) => literal(c),
+            Tok::Byte(b) => vec![b],
             Tok::Any => self.any(),
-            Tok::Bracket => self.bracket()?,
-            Tok::Class(name) => match name {
-                "w" => format!("[{}]", WORD),
-                "W" => format!("[^{}]", WORD),
-                "s" => r"[\t\n\x0B\x0C\r ]".to_string(),
-                _ => r"[^\t\n\x0B\x0C\r ]".to_string(),
+            Tok::Bracket => match self.bracket()? {
+                Some(set) => set,
+                None => {
+                    kind = Atom::Never;
+                    NEVER.to_vec()
+                }
             },
+            Tok::Class(text) => text.as_bytes().to_vec(),
             Tok::BackRef(n) => {
-                let done = n <= self.groups && !self.open.contains(&n);
-                return Err(if done { Error::BackRef } else { Error::SubReg });
+                if n > self.groups || self.open.contains(&n) {
+                    return Err(Error::SubReg);
+                }
+                format!("\\{}", n).into_bytes()
             }
             Tok::Open => {
                 self.groups += 1;
@@ -383,16 +373,19 @@ impl<'a> Parser<'a> {
                 }
                 self.open.pop();
                 let inner = std::mem::replace(&mut self.out, saved);
-                format!("({})", inner)
+                let mut g = Vec::with_capacity(inner.len() + 2);
+                g.push(b'(');
+                g.extend_from_slice(&inner);
+                g.push(b')');
+                g
             }
             Tok::Close => {
                 // An unmatched `)` taken as a character.
-                self.literal(b')' as u32)
+                literal(b')' as u32)
             }
-            Tok::Anchor(text, ahead) => {
+            Tok::Anchor(text) => {
                 // Anchors take no repetition: what follows starts afresh.
-                self.out.push_str(text);
-                self.looks_ahead |= ahead;
+                self.out.extend_from_slice(text.as_bytes());
                 return self.fetch(false);
             }
             Tok::Star | Tok::Plus | Tok::Question | Tok::OpenBrace => {
@@ -407,40 +400,48 @@ impl<'a> Parser<'a> {
                     let next = self.fetch(false)?;
                     return self.parse_expression(next, depth);
                 }
-                self.literal(self.op_char(tok))
+                literal(self.op_char(tok))
             }
-            Tok::CloseBrace => self.literal(b'}' as u32),
-            Tok::End | Tok::Alt => String::new(),
+            Tok::CloseBrace => literal(b'}' as u32),
+            Tok::End | Tok::Alt => Vec::new(),
         };
         let mut next = self.fetch(false)?;
         loop {
-            let suffix = match next {
-                Tok::Star => "*".to_string(),
-                Tok::Plus => "+".to_string(),
-                Tok::Question => "?".to_string(),
+            let (suffix, min) = match next {
+                Tok::Star => ("*".to_string(), 0),
+                Tok::Plus => ("+".to_string(), 1),
+                Tok::Question => ("?".to_string(), 0),
                 Tok::OpenBrace => match self.interval()? {
                     Some((lo, hi)) => match hi {
-                        Some(hi) => format!("{{{},{}}}", lo, hi),
-                        None => format!("{{{},}}", lo),
+                        Some(hi) => (format!("{{{},{}}}", lo, hi), lo),
+                        None => (format!("{{{},}}", lo), lo),
                     },
                     None => {
                         // An invalid interval read as plain characters.
-                        self.out.push_str(&atom);
-                        atom = self.literal(b'{' as u32);
+                        self.out.extend_from_slice(&atom);
+                        atom = literal(b'{' as u32);
+                        kind = Atom::Some;
                         next = self.fetch(false)?;
                         continue;
                     }
                 },
                 _ => break,
             };
-            atom = format!("(?:{}){}", atom, suffix);
+            if kind == Atom::Never {
+                // No repetition of nothing, or only the empty one.
+                if min == 0 {
+                    atom.clear();
+                }
+            } else if !atom.is_empty() {
+                atom.extend_from_slice(suffix.as_bytes());
+            }
             let after = self.fetch(false)?;
             if self.has(bits::CONTEXT_INVALID_DUP) && (after == Tok::Star || after == Tok::OpenBrace) {
                 return Err(Error::BadRepeat);
             }
             next = after;
         }
-        self.out.push_str(&atom);
+        self.out.extend_from_slice(&atom);
         Ok(next)
     }
 
@@ -519,46 +520,19 @@ impl<'a> Parser<'a> {
         Ok(Some((lo_v, hi_v)))
     }
 
-    fn icase(&self) -> bool {
-        self.has(bits::ICASE)
-    }
-
-    /// A literal character, with its other case under ICASE.
-    fn literal(&self, c: u32) -> String {
-        let ch = match char::from_u32(c) {
-            Some(ch) => ch,
-            None => return String::new(),
-        };
-        if self.icase() {
-            let variants = case_variants(ch);
-            if variants.len() > 1 {
-                let mut s = String::from("[");
-                for v in variants {
-                    let _ = write!(s, "\\x{{{:X}}}", v as u32);
-                }
-                s.push(']');
-                return s;
-            }
+    /// `.`: without DOT_NEWLINE, any character but a newline.
+    fn any(&self) -> Vec<u8> {
+        if self.has(bits::DOT_NEWLINE) {
+            b".".to_vec()
+        } else {
+            b"[^\n]".to_vec()
         }
-        regex::escape(ch.encode_utf8(&mut [0u8; 4]))
-    }
-
-    fn any(&self) -> String {
-        let mut excluded = String::new();
-        if !self.has(bits::DOT_NEWLINE) {
-            excluded.push_str(r"\n");
-        }
-        if self.has(bits::DOT_NOT_NULL) {
-            excluded.push_str(r"\x00");
-        }
-        let valid = if excluded.is_empty() { "(?s:.)".to_string() } else { format!("[^{}]", excluded) };
-        // A byte that is no character in UTF-8 still counts as one.
-        format!(r"(?:{}|(?-u:[\x80-\xFF]))", valid)
     }
 
     /// A bracket expression after its `[`, as glibc's parse_bracket_exp
     /// reads it.
-    fn bracket(&mut self) -> Result<String, Error> {
+    /// None when it holds no character at all.
+    fn bracket(&mut self) -> Result<Option<Vec<u8>>, Error> {
         let mut items: Vec<(u32, u32)> = Vec::new();
         let mut classes: Vec<&'static str> = Vec::new();
         let mut negate = false;
@@ -637,54 +611,36 @@ impl<'a> Parser<'a> {
         Ok(self.emit_class(items, classes, negate))
     }
 
-    fn emit_class(&self, mut items: Vec<(u32, u32)>, classes: Vec<&'static str>, negate: bool) -> String {
-        let mut classes = classes;
-        if self.icase() {
-            let mut extra = Vec::new();
-            for &(lo, hi) in &items {
-                if hi - lo > 0x400 {
-                    continue;
-                }
-                for c in lo..=hi {
-                    if let Some(ch) = char::from_u32(c) {
-                        for v in case_variants(ch) {
-                            extra.push((v as u32, v as u32));
-                        }
-                    }
-                }
-            }
-            items.extend(extra);
-            for c in classes.iter_mut() {
-                if *c == "upper" || *c == "lower" {
-                    *c = "alpha";
-                }
-            }
-        }
-        let mut body = String::new();
+    /// The set as an ERE bracket expression, each character written so
+    /// that its place cannot give it a meaning (`]`, `-`, `^`, `[` and
+    /// `:` as one-character collating symbols). Case folding is the
+    /// engine's, from the ICASE flag.
+    fn emit_class(&self, items: Vec<(u32, u32)>, classes: Vec<&'static str>, negate: bool) -> Option<Vec<u8>> {
+        let mut body = Vec::new();
         for (lo, hi) in &items {
-            if lo == hi {
-                let _ = write!(body, "\\x{{{:X}}}", lo);
-            } else {
-                let _ = write!(body, "\\x{{{:X}}}-\\x{{{:X}}}", lo, hi);
+            push_bracket_char(&mut body, *lo);
+            if lo != hi {
+                body.push(b'-');
+                push_bracket_char(&mut body, *hi);
             }
         }
         for c in &classes {
-            let _ = write!(body, "[:{}:]", c);
+            body.extend_from_slice(format!("[:{}:]", c).as_bytes());
         }
-        if negate {
-            if self.has(bits::HAT_LISTS_NOT_NEWLINE) {
-                body.push_str(r"\n");
-            }
-            if body.is_empty() {
-                return r"(?s:.)".to_string();
-            }
-            return format!(r"(?:[^{}]|(?-u:[\x80-\xFF]))", body);
+        if negate && self.has(bits::HAT_LISTS_NOT_NEWLINE) {
+            body.push(b'\n');
         }
         if body.is_empty() {
-            // Matches nothing: no character follows the end.
-            return r"(?:\z(?s:.))".to_string();
+            // `[^]` with nothing in it matches any character.
+            return if negate { Some(b".".to_vec()) } else { None };
         }
-        format!("[{}]", body)
+        let mut out = vec![b'['];
+        if negate {
+            out.push(b'^');
+        }
+        out.extend_from_slice(&body);
+        out.push(b']');
+        Some(out)
     }
 
     fn peek_bracket(&self) -> (BTok, usize) {
@@ -776,6 +732,33 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// A character outside brackets, escaped where ERE gives it a meaning.
+fn literal(c: u32) -> Vec<u8> {
+    let ch = match char::from_u32(c) {
+        Some(ch) => ch,
+        None => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    if "\\.[]()*+?{}|^$".contains(ch) {
+        out.push(b'\\');
+    }
+    out.extend_from_slice(ch.encode_utf8(&mut [0u8; 4]).as_bytes());
+    out
+}
+
+/// A character inside brackets.
+fn push_bracket_char(out: &mut Vec<u8>, c: u32) {
+    let ch = match char::from_u32(c) {
+        Some(ch) => ch,
+        None => return,
+    };
+    if "]-^[:.=".contains(ch) {
+        out.extend_from_slice(format!("[.{}.]", ch).as_bytes());
+    } else {
+        out.extend_from_slice(ch.encode_utf8(&mut [0u8; 4]).as_bytes());
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum BTok {
     End,
@@ -809,20 +792,6 @@ fn elem_char(e: &Elem) -> Result<u32, Error> {
         Elem::Char(c) | Elem::Coll(c) => Ok(*c),
         _ => Err(Error::Range),
     }
-}
-
-/// `ch` and its single-character case counterparts.
-fn case_variants(ch: char) -> Vec<char> {
-    let mut v = vec![ch];
-    let mut add = |it: &mut dyn Iterator<Item = char>| {
-        let all: Vec<char> = it.collect();
-        if all.len() == 1 && !v.contains(&all[0]) {
-            v.push(all[0]);
-        }
-    };
-    add(&mut ch.to_lowercase());
-    add(&mut ch.to_uppercase());
-    v
 }
 
 #[cfg(test)]
@@ -870,7 +839,8 @@ mod tests {
         assert_eq!(err("[b-a]", x), Error::Range);
         assert_eq!(err("[[:foo:]]", x), Error::CharClass);
         assert_eq!(err("(", x), Error::Paren);
-        assert_eq!(err("(a)\\1", x), Error::BackRef);
+        assert!(full("(a)\\1", x, "aa"));
+        assert!(!full("(a)\\1", x, "ab"));
     }
 
     #[test]
@@ -889,5 +859,17 @@ mod tests {
         assert_eq!(m, Some((4, Some((0, 2)))));
         let m = compile(br"a\|ab", b).unwrap().match_start(b"abc");
         assert_eq!(m.map(|x| x.0), Some(2));
+        let m = compile(br"\(a\)\1", b).unwrap().match_start(b"aab");
+        assert_eq!(m, Some((2, Some((0, 1)))));
+        assert!(full("a[]^:.=-]*b", b, "a]^:.=-b"));
+        assert!(full("[:a]", b, ":"));
+        assert!(!full(r"x\<y", b, "xy"));
+        assert!(full(r".*\<y.*", b, "x y"));
+        assert!(full("a[[.-.]]b", b, "a-b"));
+        assert!(full("a[.-.]b", b, "a.b"));
+        assert!(full("a.c|d", b, "a.c|d"));
+        assert!(full(r"a\{2\}\{3\}", b & !bits::CONTEXT_INVALID_DUP, "aaaaaa"));
+        let m = compile(br"\(a\)+\1", bits::EMACS).unwrap().match_start(b"aaa");
+        assert_eq!(m, Some((3, Some((1, 2)))));
     }
 }
