@@ -1,7 +1,7 @@
 # wasmsand: `make setup` once, then `make test`.
 PYTHON ?= python3
 
-.PHONY: setup wasm check-wasm testprogs test test-native test-browser browser-dist lint bench bench-browser wheel clean
+.PHONY: setup wasm check-wasm testprogs test test-native test-browser browser-dist site lint bench bench-browser bench-playground wheel clean
 
 setup:
 	./tools/setup.sh
@@ -19,11 +19,11 @@ testprogs:
 	$(PYTHON) tools/build_testprogs.py
 
 lint:
-	$(PYTHON) -m ruff check src tests tools bench
-	$(PYTHON) -m ruff format --check src tests tools bench
+	$(PYTHON) -m ruff check src tests tools bench site
+	$(PYTHON) -m ruff format --check src tests tools bench site
 
 # Native and browser suites in one pytest run (one summary).
-test: testprogs lint browser-dist
+test: testprogs lint site
 	$(PYTHON) -m pytest tests/native tests/browser
 
 test-native: testprogs
@@ -33,8 +33,13 @@ test-native: testprogs
 browser-dist:
 	$(PYTHON) tools/build_pyodide_dist.py
 
-# The scenario corpus and host tests in headless Chromium.
-test-browser: testprogs browser-dist
+# The playground page (build/site): site/ + xterm.js from npm + the wheel,
+# with the local Pyodide copied in for the tests (?pyodide=local).
+site: browser-dist
+	$(PYTHON) tools/build_site.py --pyodide build/pyodide
+
+# The scenario corpus, host tests and the playground in headless Chromium.
+test-browser: testprogs site
 	$(PYTHON) -m pytest tests/browser
 
 bench:
@@ -42,6 +47,10 @@ bench:
 
 bench-browser: testprogs browser-dist
 	$(PYTHON) bench/bench_browser.py
+
+# The playground's figures: page ready, a command's round trip, a restart.
+bench-playground: site
+	$(PYTHON) bench/bench_playground.py
 
 wheel:
 	$(PYTHON) -m pip wheel --no-deps -w dist .

@@ -28,6 +28,7 @@ EXPORT_FLAGS = "-C link-arg=--export=wasmsand_asyncify_buffer"
 # (each declares `pub const APPLETS: &[wsutil::Applet] = &[("name", f), ...]`).
 MODULES = {
     "coreutils": ("coreutils", RUST / "coreutils" / "src" / "applets"),
+    "jq": ("jq", RUST / "jq" / "src"),
 }
 
 

@@ -13,15 +13,21 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   rustc cargo libstd-rust-dev-wasm32 wasi-libc lld clang libclang-rt-dev-wasm32 binaryen
   librust-unicode-width-dev librust-regex-dev librust-memchr-dev
+  # gzip, tar -z, zip and unzip: deflate (pure-Rust miniz_oxide backend) and CRC-32.
+  librust-flate2-dev librust-miniz-oxide-dev librust-crc32fast-dev
   # The browser tests: headless Chromium driven by chromedriver.
   chromium chromium-driver
-  # The differential tests compare our tree with the real one.
-  tree
+  # The differential tests compare our tree with the real one, and our
+  # archives with Info-ZIP's zip and unzip (GNU tar and gzip are there).
+  tree zip unzip
   # Reference tools the differential tests compare with, missing from a
   # minimal Debian: util-linux's rev, column and hexdump; xxd; strings; file.
   xxd bsdextrautils binutils file
+  # The differential tests of jq compare with the host's jq.
+  jq
 )
-# npm fetches the Pyodide core (tools/build_pyodide_dist.py). An image may
+# npm fetches the Pyodide core (tools/build_pyodide_dist.py) and xterm.js
+# for the playground (tools/build_site.py). An image may
 # already have a Node.js with its own npm (not Debian's package): only
 # install Debian's when there is no npm at all.
 if ! command -v npm >/dev/null 2>&1; then
