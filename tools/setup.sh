@@ -25,6 +25,8 @@ APT_PACKAGES=(
   xxd bsdextrautils binutils file
   # The differential tests of jq compare with the host's jq.
   jq
+  # The differential tests of patch and bc compare with GNU patch and GNU bc.
+  patch bc
 )
 # npm fetches the Pyodide core (tools/build_pyodide_dist.py) and xterm.js
 # for the playground (tools/build_site.py). An image may

@@ -8,6 +8,7 @@ pub mod canon;
 pub mod cfmt;
 pub mod datetime;
 pub mod decimal;
+pub mod diffseq;
 pub mod fnmatch;
 pub mod fsext;
 pub mod fsmeta;
