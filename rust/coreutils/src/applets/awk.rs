@@ -390,16 +390,14 @@ fn parse_program(sources: &[Source], _err: &mut std::io::Stderr) -> Result<Compi
         Ok(a) => a,
         Err(e) => {
             print_lex_warnings(sources, &parser);
+            print_parse_errors(sources, &parser);
             report_syntax(sources, &e);
             return Err(1);
         }
     };
     print_lex_warnings(sources, &parser);
     if !parser.errors.is_empty() {
-        for (pos, msg) in &parser.errors {
-            let name = sources.get(pos.src).map_or("cmd. line", |s| s.name.as_str());
-            eprintln!("awk: {}:{}: error: {}", name, pos.line, msg);
-        }
+        print_parse_errors(sources, &parser);
         return Err(1);
     }
     match awk_compile::compile(&ast) {
@@ -419,6 +417,14 @@ fn parse_program(sources: &[Source], _err: &mut std::io::Stderr) -> Result<Compi
             }
             Err(if fatal { 2 } else { 1 })
         }
+    }
+}
+
+/// gawk's non-fatal `error:` lines, printed as the parser met them.
+fn print_parse_errors(sources: &[Source], parser: &Parser) {
+    for (pos, msg) in &parser.errors {
+        let name = sources.get(pos.src).map_or("cmd. line", |s| s.name.as_str());
+        eprintln!("awk: {}:{}: error: {}", name, pos.line, msg);
     }
 }
 

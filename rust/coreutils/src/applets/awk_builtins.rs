@@ -51,7 +51,7 @@ const SEP: usize = 1;
 
 impl Random {
     pub fn new() -> Self {
-        Random { state: vec![0; DEG], f: SEP, r: 0, seed: 0.0, started: false }
+        Random { state: vec![0; DEG], f: SEP, r: 0, seed: 1.0, started: false }
     }
 
     fn good_rand(x: i32) -> i32 {
@@ -282,7 +282,7 @@ impl<'p> Vm<'p> {
                         _ => acc ^ u,
                     };
                 }
-                Value::Num(acc as f64)
+                Value::Num(adjust_uint(acc) as f64)
             }
             Bi::Lshift | Bi::Rshift => {
                 let v = num(&args[0]);
@@ -298,18 +298,27 @@ impl<'p> Vm<'p> {
                 } else {
                     to_u64(v) >> (s as u32)
                 };
-                Value::Num(r as f64)
+                Value::Num(adjust_uint(r) as f64)
             }
             Bi::Compl => {
                 let v = num(&args[0]);
                 if v < 0.0 {
                     return fatal(format!("compl({}): negative value is not allowed", ffmt(v)));
                 }
-                Value::Num((!to_u64(v)) as f64)
+                Value::Num(adjust_uint(!to_u64(v)) as f64)
             }
             Bi::Strtonum => Value::Num(strtonum(&args[0], self)),
             Bi::Mkbool => Value::Num(if args[0].truth() { 1.0 } else { 0.0 }),
             Bi::Typeof => Value::from_str(type_name(&args[0])),
+            Bi::TypeofField => {
+                let i = num(&args[0]);
+                if i >= 1.0 && i as usize > self.field_count()? {
+                    Value::from_str(b"unassigned")
+                } else {
+                    let v = self.get_field(i)?;
+                    Value::from_str(type_name(&v))
+                }
+            }
             Bi::Dcgettext => {
                 let s = self.to_bytes(&args[0]);
                 Value::Str(s)
@@ -928,13 +937,10 @@ fn strtonum(v: &Value, vm: &Vm) -> f64 {
     if v.is_numeric() {
         return v.to_num();
     }
+    // Only a bare leading 0x or 0 (no blanks, no sign) selects hex or
+    // octal; anything else is read as a decimal number.
     let s = vm.to_bytes(v);
-    let t: Vec<u8> = s.iter().copied().skip_while(|c| is_space(*c)).collect();
-    let (neg, t) = match t.first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, &t[..]),
-    };
+    let t = &s[..];
     let r = if t.len() >= 2 && t[0] == b'0' && (t[1] == b'x' || t[1] == b'X') {
         let mut r = 0f64;
         for &c in &t[2..] {
@@ -956,11 +962,7 @@ fn strtonum(v: &Value, vm: &Vm) -> f64 {
     } else {
         return str_to_num(&s);
     };
-    if neg {
-        -r
-    } else {
-        r
-    }
+    r
 }
 
 /// sub/gsub (and gensub with "g"): replaces up to `max` matches; `&` is
@@ -1095,4 +1097,12 @@ fn expand_repl(
             i += 1;
         }
     }
+}
+
+/// gawk's adjust_uint: of a result wider than a double's 53-bit mantissa,
+/// keep the 53 bits from the lowest set one (at most 11 up), so the low
+/// bits survive exactly.
+fn adjust_uint(n: u64) -> u64 {
+    let shift = (n | (1u64 << 11)).trailing_zeros();
+    n & (((1u64 << 53) - 1) << shift)
 }

@@ -78,6 +78,8 @@ pub enum Bi {
     Strtonum,
     Mkbool,
     Typeof,
+    /// typeof($i): a field past NF is "unassigned", as in gawk.
+    TypeofField,
     Dcgettext,
     Dcngettext,
     Bindtextdomain,
@@ -1121,6 +1123,10 @@ impl Compiler {
                         self.emit(Op::Str(s));
                         let h = self.here();
                         self.patch(j, h);
+                    }
+                    ExprKind::Lv(Lvalue::Field(i)) => {
+                        self.expr(i);
+                        self.emit(Op::Builtin(Bi::TypeofField, 1));
                     }
                     _ => {
                         self.expr(&args[0]);

@@ -426,20 +426,19 @@ impl<'a> Parser<'a> {
                     self.advance()?;
                     let label = self.case_label()?;
                     self.expect(Tok::Colon)?;
+                    let text = case_text(&label);
+                    let dup = cases.iter().find(|c| c.label.as_ref().map_or(false, |l| same_case(l, &label)));
+                    if let Some(c) = dup {
+                        let line = Pos { line: c.pos.line, ..pos };
+                        self.errors.push((line, format!("duplicate case values in switch body: {}", text)));
+                    }
                     cases.push(Case { label: Some(label), body: Vec::new(), pos });
                 }
                 Tok::Default => {
                     self.advance()?;
                     self.expect(Tok::Colon)?;
                     if cases.iter().any(|c| c.label.is_none()) {
-                        self.switch_depth -= 1;
-                        return Err(SyntaxError {
-                            msg: "duplicate `default' detected in switch body".into(),
-                            pos,
-                            at_end: false,
-                            plain: false,
-                            newline: false,
-                        });
+                        self.errors.push((pos, "duplicate `default' detected in switch body".into()));
                     }
                     cases.push(Case { label: None, body: Vec::new(), pos });
                 }
@@ -900,6 +899,11 @@ impl<'a> Parser<'a> {
             let pos = self.tok.pos;
             self.advance()?;
             let right = self.unary()?;
+            if matches!(op, BinOp::Div | BinOp::Mod) && const_num(&right) == Some(0.0) && folds(&left) {
+                // gawk folds constant operands while parsing.
+                let what = if op == BinOp::Mod { " in `%'" } else { "" };
+                self.errors.push((pos, format!("division by zero attempted{}", what)));
+            }
             left = Expr::new(ExprKind::Bin(op, Box::new(left), Box::new(right)), pos);
         }
     }
@@ -1215,3 +1219,61 @@ pub fn builtin_arity(name: &str) -> (usize, usize) {
 
 /// The lexer's position, for backtracking.
 pub use super::awk_lex::LexState;
+
+/// A case label's text for gawk's duplicate message: numbers as awk
+/// prints integers (others with "%.6g").
+fn case_text(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Num(n) => {
+            let b = super::awk_value::num_to_str(*n, &|v| {
+                let spec = wsutil::cfmt::FloatSpec { precision: Some(6), conv: 'g', ..Default::default() };
+                wsutil::cfmt::format_float(&spec, v).into_bytes()
+            });
+            String::from_utf8_lossy(&b).into_owned()
+        }
+        ExprKind::Str(s) | ExprKind::Regex(s) => String::from_utf8_lossy(s).into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Two case labels gawk rejects as duplicates: equal numbers, or a number
+/// and a string with the same text, or the same string or regex.
+fn same_case(a: &Expr, b: &Expr) -> bool {
+    match (&a.kind, &b.kind) {
+        (ExprKind::Num(x), ExprKind::Num(y)) => x == y,
+        (ExprKind::Regex(x), ExprKind::Regex(y)) => x == y,
+        (ExprKind::Regex(_), _) | (_, ExprKind::Regex(_)) => false,
+        _ => case_text(a) == case_text(b),
+    }
+}
+
+/// The value of an expression gawk folds at parse time: numeric literals
+/// and arithmetic on them.
+fn const_num(e: &Expr) -> Option<f64> {
+    match &e.kind {
+        ExprKind::Num(n) => Some(*n),
+        ExprKind::Group(g) => const_num(g),
+        ExprKind::Bin(op, l, r) => {
+            let (a, b) = (const_num(l)?, const_num(r)?);
+            match op {
+                BinOp::Add => Some(a + b),
+                BinOp::Sub => Some(a - b),
+                BinOp::Mul => Some(a * b),
+                BinOp::Div if b != 0.0 => Some(a / b),
+                BinOp::Mod if b != 0.0 => Some(a % b),
+                BinOp::Pow => Some(a.powf(b)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A left operand gawk folds: a constant, or a negated one (gawk negates
+/// literal numbers in place; a negated divisor is not folded).
+fn folds(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Neg(x) => const_num(x).is_some(),
+        _ => const_num(e).is_some(),
+    }
+}

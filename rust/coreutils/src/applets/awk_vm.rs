@@ -202,7 +202,7 @@ impl<'p> Vm<'p> {
         globals[FNR as usize] = Slot::Val(Value::Num(0.0));
         globals[NF as usize] = Slot::Val(Value::Num(0.0));
         globals[RSTART as usize] = Slot::Val(Value::Num(0.0));
-        globals[RLENGTH as usize] = Slot::Val(Value::Num(-1.0));
+        globals[RLENGTH as usize] = Slot::Val(Value::Num(0.0));
         globals[IGNORECASE as usize] = Slot::Val(Value::Num(0.0));
         globals[FILENAME as usize] = s("");
         globals[RT as usize] = s("");
@@ -712,6 +712,12 @@ impl<'p> Vm<'p> {
     pub fn record_text(&mut self) -> &[u8] {
         self.rebuild();
         &self.rec.text
+    }
+
+    /// How many fields the record has (NF before any assignment to it).
+    pub fn field_count(&mut self) -> R<usize> {
+        self.ensure_split()?;
+        Ok(self.rec.fields.len())
     }
 
     pub fn get_field(&mut self, i: f64) -> R<Value> {
@@ -1698,9 +1704,9 @@ impl<'p> Vm<'p> {
         self.globals[FNR as usize] = Slot::Val(Value::Num(0.0));
         let err = opened.as_ref().err().map(|e| wsutil::strerror(e).to_string());
         if !self.prog.beginfile.is_empty() {
-            if let Some(e) = &err {
-                self.globals[ERRNO as usize] = Slot::Val(Value::from_str(e.as_bytes()));
-            }
+            // Each file's BEGINFILE sees its own open error, or none.
+            let errno = err.as_deref().unwrap_or("");
+            self.globals[ERRNO as usize] = Slot::Val(Value::from_str(errno.as_bytes()));
             let saved = self.rule_kind;
             self.rule_kind = RuleKind::BeginFile;
             let mut skip = false;
