@@ -18,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+import bench_tools  # noqa: E402  (beside this script)
+
 from wasmsand import Sandbox  # noqa: E402
 
 MB = 1024 * 1024
@@ -117,6 +119,8 @@ def main() -> None:
     t_host = best_of(3, host("seq 1 1000000 | wc -l"))
     row("seq 1 1000000 | wc -l", t_sb * 1000, t_host * 1000, "ms")
     sb.close()
+    print("text tools on generated data (seconds, median of 3):")
+    bench_tools.run_all(row)
 
 
 if __name__ == "__main__":

@@ -73,6 +73,11 @@ def workload(loop_wasm, probe, calls, mb):
     r = sb.exec(["cat", "/tmp/big"])
     assert len(r.stdout_bytes) == 10 * mb, (len(r.stdout_bytes), r.stderr, r.exit_code, r.error_class)
     out["cat10_file_ms"] = median_of(5, lambda: sb.exec(["cat", "/tmp/big"])) * 1000
+    keys = "".join(f"{i * 2654435761 % 1000003:07d} k{i % 997}\n" for i in range(800_000)).encode()[: 10 * mb]
+    sb.files.write("/tmp/keys", keys[: keys.rindex(b"\n") + 1])
+    sort10 = ["sort", "-o", "/tmp/sorted", "/tmp/keys"]
+    assert sb.exec(sort10).exit_code == 0
+    out["sort10_ms"] = median_of(3, lambda: sb.exec(sort10)) * 1000
     p200 = [["head", "-c", str(200 * mb), "/dev/zero"], ["cat"], ["wc", "-c"]]
     assert sb.exec(p200, timeout=600).stdout == f"{200 * mb}\n"
     out["cat200_pipe_s"] = median_of(3, lambda: sb.exec(p200, timeout=600))
@@ -198,6 +203,7 @@ ROWS: list[tuple[str, str, str, Callable[[float], float]]] = [
     ("yes_head_ms", "yes | head -n 1", "ms", float),
     ("zero10_wc_ms", "head -c 10MB /dev/zero | wc -c", "ms", float),
     ("cat10_file_ms", "cat 10 MB file to captured stdout", "ms", float),
+    ("sort10_ms", "sort of a 10 MB file (-o)", "ms", float),
     ("cat200_pipe_s", "200 MB: head /dev/zero | cat | wc -c (MB/s)", "MB/s", lambda s: 200 / s),
     ("probe_writes_us", "2-byte write system call (probe writes)", "µs", float),
     ("import_call_us", "bare import call, (i32,i32)->i32", "µs", float),

@@ -1,14 +1,10 @@
 """The playground's Python side, run by the module worker (js/worker.js)
 inside Pyodide: one Sandbox, and the few calls the page needs.
 
-Output streams. ``Sandbox.commands.run`` collects stdout and stderr and
-returns them at the end, each apart; a terminal wants them as they come
-and in the order they were written (``echo a; ls nope; echo b``). The
-public API has no output callback, so for the length of a run the sinks
-``commands.run`` makes (``wasmsand.sandbox.CaptureSink``, stdout first,
-then stderr) are replaced by ones that forward each write, in order, to
-the page. If a future version makes its sinks otherwise, ``run`` notices
-(it did not get exactly two) and prints the collected output instead.
+Output streams: a terminal wants stdout and stderr as they come and in
+the order they were written (``echo a; ls nope; echo b``), so ``run``
+passes ``on_stdout``/``on_stderr`` listeners to ``commands.run`` that
+queue each write, in order, for the page.
 
 Input: commands read an empty stdin (there is no interactive input).
 """
@@ -19,11 +15,9 @@ import re
 import time
 from typing import Any
 
-import wasmsand.sandbox as _api
 from wasmsand import Sandbox, WasmsandError
 from wasmsand.shell.errors import ParseError
 from wasmsand.shell.parser import Parser
-from wasmsand.vfs.streams import CaptureSink
 
 # Flush output to the page at most this often while a command runs: fewer,
 # larger messages, and still live to the eye.
@@ -97,21 +91,6 @@ class Output:
             self.tails = {1: b"", 2: b""}
 
 
-class _TerminalSink(CaptureSink):
-    """A capture sink that forwards what is written instead of keeping it."""
-
-    __slots__ = ("fd", "out")
-
-    def __init__(self, ino: int, limit: int, fd: int, out: Output) -> None:
-        super().__init__(ino, limit)
-        self.fd = fd
-        self.out = out
-
-    def write(self, f: Any, data: bytes) -> int:
-        self.out.add(self.fd, data)
-        return len(data)
-
-
 def is_complete(source: str, extglob: bool = False) -> bool:
     """False when ``source`` needs more lines, as an interactive bash would
     prompt with PS2: an open quote, bracket or compound command, a trailing
@@ -127,7 +106,7 @@ def is_complete(source: str, extglob: bool = False) -> bool:
         return not (e.token is None and (e.message is None or e.message.startswith("unexpected EOF")))
     except Exception:  # anything odd: let the shell itself report it
         return True
-    return not any("here-document" in w and "end-of-file" in w for w in parser.warnings)
+    return not any("here-document" in w and "end-of-file" in w for _, w in parser.warnings)
 
 
 def _builtin_names() -> list[str]:
@@ -192,21 +171,12 @@ class Playground:
         comes. Returns the status, how it ended and the new directory."""
         out = self.out
         out.reset()
-        made: list[_TerminalSink] = []
-
-        def sink(ino: int, limit: int) -> CaptureSink:
-            made.append(_TerminalSink(ino, limit, len(made) + 1, out))
-            return made[-1]
-
-        _api.CaptureSink = sink  # type: ignore[misc,assignment]
-        try:
-            r = self.sb.commands.run(source, timeout=timeout)
-        finally:
-            _api.CaptureSink = CaptureSink  # type: ignore[misc]
-        if len(made) != 2:  # not the sinks we expected: show what was collected
-            out.reset()
-            out.add(1, r.stdout_bytes)
-            out.add(2, r.stderr_bytes)
+        r = self.sb.commands.run(
+            source,
+            timeout=timeout,
+            on_stdout=lambda data: out.add(1, data),
+            on_stderr=lambda data: out.add(2, data),
+        )
         out.flush(final=True)
         result = self.info()
         del result["history"]

@@ -13,7 +13,7 @@ typed exception (``wasmsand.errors``).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .errors import FileError, InvalidArgumentError, NotFoundError, SandboxClosedError
@@ -30,6 +30,9 @@ from .shell.session import Session
 from .vfs import Directory, Errno, FileSystem, FsLimits, OpenFile, RegularFile, Symlink, VfsError, strerror
 from .vfs.layout import HOME, HOSTNAME, attach_system_tree, build_default_tree
 from .vfs.streams import ByteSource, CaptureSink
+
+OutputListener = Callable[[bytes], object]
+"""Called with each chunk of output as a command writes it."""
 
 __all__ = ["CommandResult", "EntryInfo", "Files", "Sandbox"]
 
@@ -209,6 +212,8 @@ class Sandbox:
         env: dict[str, str] | None = None,
         cwd: str | None = None,
         timeout: float | None = None,
+        on_stdout: OutputListener | None = None,
+        on_stderr: OutputListener | None = None,
     ) -> CommandResult:
         """Runs one argv list, or several connected by pipes, and waits.
 
@@ -216,6 +221,8 @@ class Sandbox:
         (and overrides) the sandbox environment for this command, ``cwd``
         sets its directory, ``stdin`` is its standard input (empty if None).
         The exit code is the last stage's; ``pipestatus`` has them all.
+        ``on_stdout``/``on_stderr`` see the output as it is written (see
+        ``Commands.run``).
         """
         self._check_open()
         stages = self._stages(command)
@@ -226,7 +233,7 @@ class Sandbox:
             source = OpenFile(
                 self.fs, ByteSource(self.fs.new_ino(), data), "pipe:[stdin]", readable=True, writable=False
             )
-        return self._exec_from(stages, source, env=env, cwd=cwd, timeout=timeout)
+        return self._exec_from(stages, source, env=env, cwd=cwd, timeout=timeout, listeners=(on_stdout, on_stderr))
 
     def _exec_from(
         self,
@@ -238,6 +245,7 @@ class Sandbox:
         timeout: float | None = None,
         stdout: OpenFile | None = None,
         stderr: OpenFile | None = None,
+        listeners: tuple[OutputListener | None, OutputListener | None] = (None, None),
     ) -> CommandResult:
         """exec() with the first stage reading ``source`` (any open file);
         ``stdout``/``stderr``, when given, replace the collected streams."""
@@ -251,8 +259,8 @@ class Sandbox:
         workdir = self._directory(cwd) if cwd is not None else self.cwd
         if cwd is not None:
             run_env["PWD"] = self.fs.path_of(workdir)
-        out_sink = CaptureSink(self.fs.new_ino(), self.limits.output_bytes)
-        err_sink = CaptureSink(self.fs.new_ino(), self.limits.output_bytes)
+        out_sink = CaptureSink(self.fs.new_ino(), self.limits.output_bytes, listeners[0])
+        err_sink = CaptureSink(self.fs.new_ino(), self.limits.output_bytes, listeners[1])
         out = stdout or OpenFile(self.fs, out_sink, "pipe:[stdout]", readable=False, writable=True)
         err = stderr or OpenFile(self.fs, err_sink, "pipe:[stderr]", readable=False, writable=True)
         files: list[OpenFile] = [out, err, source]
@@ -277,6 +285,7 @@ class Sandbox:
         for p in procs:
             if isinstance(p, Process):
                 self.kernel.reap(p)
+        _raise_listener_error(out_sink, err_sink)
         return CommandResult(
             stdout_bytes=self._collected(out_sink),
             stderr_bytes=self._collected(err_sink),
@@ -360,12 +369,21 @@ class Commands:
         env: dict[str, str] | None = None,
         cwd: str | None = None,
         stdin: bytes | str | None = None,
+        on_stdout: OutputListener | None = None,
+        on_stderr: OutputListener | None = None,
     ) -> CommandResult:
         """Runs ``cmd`` as bash would (``bash -c``), in the sandbox's
         persistent session: cd, variables, functions, aliases and options
         carry over to the next call. ``env`` and ``cwd`` apply to this call
         only. A non-zero exit is a result; a timeout kills the command and
-        its children and gives ``error_class == "TIMEOUT"`` (status 137)."""
+        its children and gives ``error_class == "TIMEOUT"`` (status 137).
+
+        ``on_stdout``/``on_stderr`` are called with each chunk as it is
+        written (all of it, even past the ``output_bytes`` limit that bounds
+        what the result keeps), so a terminal can show output live and in
+        the order of writes. They run between the command's steps: keep
+        them quick. If one raises, it is not called again, the command runs
+        to its end, and the exception is raised from ``run``."""
         sb = self._sb
         sb._check_open()
         if not isinstance(cmd, str):
@@ -377,8 +395,8 @@ class Commands:
         workdir = sb._directory(cwd) if cwd is not None else None
         start = time.monotonic()
         fs = sb.fs
-        out_sink = CaptureSink(fs.new_ino(), sb.limits.output_bytes)
-        err_sink = CaptureSink(fs.new_ino(), sb.limits.output_bytes)
+        out_sink = CaptureSink(fs.new_ino(), sb.limits.output_bytes, on_stdout)
+        err_sink = CaptureSink(fs.new_ino(), sb.limits.output_bytes, on_stderr)
         out = OpenFile(fs, out_sink, "pipe:[stdout]", readable=False, writable=True)
         err = OpenFile(fs, err_sink, "pipe:[stderr]", readable=False, writable=True)
         if stdin is None:
@@ -403,6 +421,7 @@ class Commands:
         if error_class is None and status == 128 + Signal.SIGKILL and time.monotonic() >= start + limit:
             error_class = "TIMEOUT"
         sb.cwd = session.state.cwd
+        _raise_listener_error(out_sink, err_sink)
         return CommandResult(
             stdout_bytes=sb._collected(out_sink),
             stderr_bytes=sb._collected(err_sink),
@@ -412,6 +431,13 @@ class Commands:
             error_class=error_class,
             pipestatus=list(session.state.pipestatus),
         )
+
+
+def _raise_listener_error(*sinks: CaptureSink) -> None:
+    """Raises, after a run, what an output listener raised during it."""
+    for sink in sinks:
+        if sink.listener_error is not None:
+            raise sink.listener_error
 
 
 def _file_error(e: VfsError, path: str) -> FileError:

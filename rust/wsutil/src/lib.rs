@@ -86,15 +86,23 @@ impl fmt::Display for Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// Writes `text` to standard error in one write, so a message is never
+/// split across system calls (eprintln! writes each piece apart, which
+/// interleaves badly with other writers and costs a call per piece).
+pub fn write_stderr(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
 /// Prints `util: msg` on standard error.
 pub fn show_error(msg: &str) {
-    eprintln!("{}: {}", util(), msg);
+    write_stderr(&format!("{}: {}\n", util(), msg));
 }
 
 /// Prints `util: context: strerror` on standard error, as GNU does for a
 /// failed operation on a named file.
 pub fn show_io_error(context: &str, e: &std::io::Error) {
-    eprintln!("{}: {}: {}", util(), context, strerror(e));
+    write_stderr(&format!("{}: {}: {}\n", util(), context, strerror(e)));
 }
 
 /// Reports `err` the way GNU does and returns the exit status to use.
@@ -102,12 +110,12 @@ pub fn report(err: &Error, usage_status: i32) -> i32 {
     match err {
         Error::Usage(_) => {
             show_error(&err.to_string());
-            eprintln!("Try '{} --help' for more information.", util());
+            write_stderr(&format!("Try '{} --help' for more information.\n", util()));
             usage_status
         }
         Error::Unsupported(_) => {
             show_error(&err.to_string());
-            eprintln!("{}: this option is not supported by wasmsand", util());
+            write_stderr(&format!("{}: this option is not supported by wasmsand\n", util()));
             2
         }
         Error::Fatal(_) => {
@@ -301,12 +309,12 @@ fn dispatch(module: &str, tables: &[&[Applet]], args: &[String]) -> i32 {
                 main(&args[2..])
             }
             None => {
-                eprintln!("{}: {}: applet not found", module, name);
+                write_stderr(&format!("{}: {}: applet not found\n", module, name));
                 127
             }
         },
         None => {
-            eprintln!("usage: {} APPLET [ARGUMENT]...  ({} --list shows them)", module, module);
+            write_stderr(&format!("usage: {} APPLET [ARGUMENT]...  ({} --list shows them)\n", module, module));
             1
         }
     }

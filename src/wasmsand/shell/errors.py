@@ -34,7 +34,8 @@ class ParseError(Exception):
             return self.message
         if self.token is None:
             return "syntax error: unexpected end of file"
-        return f"syntax error near unexpected token `{self.token}'"
+        token = "newline" if self.token == "\n" else self.token
+        return f"syntax error near unexpected token `{token}'"
 
 
 class ShellError(Exception):

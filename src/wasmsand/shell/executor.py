@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..process.py_task import ExecRequest, block
@@ -48,6 +48,41 @@ _SLICE = 0.02
 
 def _encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
+
+
+def _file_read_redirect(body: ast.CommandList) -> ast.Redir | None:
+    """The ``< file`` of a substitution that is only that, else None."""
+    if len(body.items) != 1 or body.items[0].background:
+        return None
+    and_or = body.items[0].command
+    if and_or.rest or len(and_or.first.commands) != 1 or and_or.first.negated or and_or.first.timed:
+        return None
+    cmd = and_or.first.commands[0]
+    if not isinstance(cmd, ast.SimpleCommand) or cmd.words or cmd.assigns or len(cmd.redirs) != 1:
+        return None
+    redir = cmd.redirs[0]
+    if redir.op != "<" or redir.fd not in (None, 0) or redir.fd_var is not None:
+        return None
+    return redir
+
+
+async def _read_all(f: OpenFile) -> bytes:
+    """Reads ``f`` to its end, waiting when it is an empty pipe, then lets
+    our hold on it go."""
+    f.retain()
+    chunks: list[bytes] = []
+    try:
+        while True:
+            data = f.read(1 << 16)
+            if data is None:
+                await block(Readable(f))
+                continue
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        f.release()
+    return b"".join(chunks)
 
 
 def _decode(data: bytes) -> str:
@@ -172,8 +207,10 @@ class Shell:
                 if not syntax_fatal:
                     return 2
                 raise ExitShell(2) from None
-            for warning in parser.warnings:
+            for line, warning in parser.warnings:
+                self.state.lineno, command_line = line, self.state.lineno
                 await self.error(warning)
+                self.state.lineno = command_line
             parser.warnings.clear()
             if cl is None:
                 return status
@@ -389,6 +426,9 @@ class Shell:
         return 0
 
     async def command_substitution(self, body: ast.CommandList) -> str:
+        source = _file_read_redirect(body)
+        if source is not None:
+            return await self.read_file_substitution(source)
         r, w = self.kernel.new_pipe()
         try:
 
@@ -399,23 +439,28 @@ class Shell:
             child = await self.fork(run, {1: w})
         finally:
             w.close_unreferenced()
-        r.retain()
-        chunks: list[bytes] = []
-        try:
-            while True:
-                data = r.read(1 << 16)
-                if data is None:
-                    await block(Readable(r))
-                    continue
-                if not data:
-                    break
-                chunks.append(data)
-        finally:
-            r.release()
+        out = await _read_all(r)
         status = await self.wait_child(child)
         self.last_cmdsub_status = status
         self.state.last_status = status
-        out = b"".join(chunks)
+        return await self._substituted(out)
+
+    async def read_file_substitution(self, redir: ast.Redir) -> str:
+        """``$(< file)``: bash reads the file itself, with no subshell."""
+        try:
+            overlay = await self.open_redirections((redir,))
+        except _RedirectFailed as e:
+            await self.error(e.message)
+            self.last_cmdsub_status = self.state.last_status = 1
+            return ""
+        f = overlay[0]
+        assert f is not None
+        out = await _read_all(f)
+        self.last_cmdsub_status = self.state.last_status = 0
+        return await self._substituted(out)
+
+    async def _substituted(self, out: bytes) -> str:
+        """A substitution's output as text (bash drops NUL bytes)."""
         if b"\0" in out:
             await self.error("warning: command substitution: ignored null byte in input")
             out = out.replace(b"\0", b"")
@@ -937,7 +982,12 @@ class Shell:
             try:
                 path = self.find_command(name)
             except VfsError as e:
-                return await self._not_found(name, e, cmd)
+                try:
+                    async with self.redirected(cmd.redirs):
+                        return await self._not_found(argv, e)
+                except _RedirectFailed as failed:
+                    await self.error(failed.message)
+                    return 1
         try:
             overlay = await self.open_redirections(cmd.redirs)
         except _RedirectFailed as e:
@@ -969,14 +1019,24 @@ class Shell:
             try:
                 child = self.kernel.spawn(argv, env=env, cwd=st.cwd, fds=fds, parent=self.proc, path=path)
             except VfsError as e:
-                return await self._exec_failed(argv, path, e, env, fds)
+                held, overlay = overlay, {}  # installed() closes them after
+                with self.installed(held):
+                    return await self._exec_failed(argv, path, e, env, fds)
         finally:
             for f in overlay.values():
                 if f is not None:
                     f.close_unreferenced()
         return await self.wait_child(child)
 
-    async def _not_found(self, name: str, e: VfsError, cmd: ast.SimpleCommand) -> int:
+    async def _not_found(self, argv: list[str], e: VfsError) -> int:
+        """A command the PATH lookup did not find (the command's own
+        redirections in place, as in bash's child): bash's message, or the
+        user's ``command_not_found_handle``."""
+        name = argv[0]
+        handler = self.state.functions.get("command_not_found_handle")
+        if handler is not None and e.errno == Errno.ENOENT and "/" not in name:
+            child = await self.fork(lambda sh: sh.call_function(handler, ["command_not_found_handle", *argv]))
+            return await self.wait_child(child)
         if e.errno == Errno.ENOENT:
             if "/" in name or self.state.get("PATH") is None:
                 await self.error(f"{name}: No such file or directory")
@@ -1144,6 +1204,13 @@ class Shell:
             yield
             return
         overlay = await self.open_redirections(redirs)
+        with self.installed(overlay):
+            yield
+
+    @contextmanager
+    def installed(self, overlay: dict[int, OpenFile | None]):  # type: ignore[no-untyped-def]
+        """Puts already-open redirections in this process's table (taking
+        over the caller's hold on them), and restores the table after."""
         table = self.proc.fds
         saved: dict[int, OpenFile | None] = {}
         for fd, f in overlay.items():

@@ -177,7 +177,7 @@ class Parser:
         self.depth = 0
         self.pending: list[_PendingHereDoc] = []
         self._token_start = 0
-        self.warnings: list[str] = []
+        self.warnings: list[tuple[int, str]] = []  # (line, message)
         self._peeked: tuple[Token, int, int] | None = None
         self._alias_guard: list[tuple[str, int]] = []  # (alias, end position)
 
@@ -248,6 +248,11 @@ class Parser:
         line = self.line
         self._token_start = self.pos
         if self.pos >= n:
+            if self.pos == n and n and src[-1] != "\n":
+                # Bash's input ends in a newline even when the text does
+                # not: `echo (` fails near `newline', on its last line.
+                self.pos += 1
+                return Token("newline", "\n", line)
             return Token("eof", "", line)
         c = src[self.pos]
         if c == "\n":
@@ -968,9 +973,10 @@ class Parser:
                     break
                 lines.append(text + "\n")
             if not found:
-                self.warnings.append(
-                    f"warning: here-document at line {doc.line} delimited by end-of-file (wanted `{doc.delimiter}')"
-                )
+                self.warnings.append((
+                    max(doc.line, self.line - 1),  # the last line read
+                    f"warning: here-document at line {doc.line} delimited by end-of-file (wanted `{doc.delimiter}')",
+                ))  # fmt: skip
             body = "".join(lines)
             if doc.quoted:
                 doc.target.body = ast.Word((ast.Lit(body),))

@@ -8,6 +8,7 @@ dropped and the result marked truncated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .errno import Errno, VfsError
@@ -44,17 +45,27 @@ class ByteSource(Inode):
 
 
 class CaptureSink(Inode):
-    """Collects what is written, up to ``limit`` bytes."""
+    """Collects what is written, up to ``limit`` bytes, and hands every
+    write, whole, to ``listener`` if there is one (a caller streaming the
+    output live).
 
-    __slots__ = ("chunks", "length", "limit", "truncated")
+    The listener runs inside a guest's system call, so what it raises must
+    not unwind through the guest: the first exception is kept in
+    ``listener_error`` (the caller re-raises it once the run is over) and
+    the listener is not called again.
+    """
+
+    __slots__ = ("chunks", "length", "limit", "listener", "listener_error", "truncated")
     type_bits = S_IFIFO
 
-    def __init__(self, ino: int, limit: int) -> None:
+    def __init__(self, ino: int, limit: int, listener: Callable[[bytes], object] | None = None) -> None:
         super().__init__(ino, 0o600, 1000, 1000)
         self.chunks: list[bytes] = []
         self.length = 0
         self.limit = limit
         self.truncated = False
+        self.listener = listener
+        self.listener_error: Exception | None = None
 
     def read(self, f: OpenFile, n: int) -> bytes:
         raise VfsError(Errno.EBADF)
@@ -63,6 +74,8 @@ class CaptureSink(Inode):
         """Accepts everything (the writer must not fail or block); keeps
         what fits under the limit."""
         n = len(data)
+        if self.listener is not None and n:
+            self._forward(bytes(data))
         room = self.limit - self.length
         if n > room:
             self.truncated = True
@@ -71,6 +84,13 @@ class CaptureSink(Inode):
             self.chunks.append(bytes(data))
             self.length += len(data)
         return n
+
+    def _forward(self, data: bytes) -> None:
+        try:
+            self.listener(data)  # type: ignore[misc]
+        except Exception as e:  # re-raised by the caller after the run
+            self.listener_error = e
+            self.listener = None
 
     def getvalue(self) -> bytes:
         return b"".join(self.chunks)
