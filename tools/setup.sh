@@ -15,6 +15,8 @@ APT_PACKAGES=(
   librust-unicode-width-dev librust-regex-dev librust-memchr-dev
   # gzip, tar -z, zip and unzip: deflate (pure-Rust miniz_oxide backend) and CRC-32.
   librust-flate2-dev librust-miniz-oxide-dev librust-crc32fast-dev
+  # The awk differential cases compare with gawk (tests/native/hostbin/awk).
+  gawk
   # The browser tests: headless Chromium driven by chromedriver.
   chromium chromium-driver
   # The differential tests compare our tree with the real one, and our

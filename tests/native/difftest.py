@@ -23,6 +23,8 @@ WORKDIR = "/home/user/work"
 USER_UID = 1000
 
 FIXTURES = CASES / "fixtures"
+# Host commands that must differ from Debian's defaults: awk is gawk there.
+HOSTBIN = Path(__file__).resolve().parent / "hostbin"
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def load_cases(name: str) -> list[Case]:
 def run_host(command: str, workdir: Path) -> Outcome:
     """bash as uid 1000 (the sandbox's user), so permissions and owner names
     are comparable; without pipefail, a pipeline's status is its last's."""
-    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "HOME": str(workdir), "TZ": "UTC"}
+    env = {"PATH": f"{HOSTBIN}:/usr/bin:/bin", "LC_ALL": "C.UTF-8", "HOME": str(workdir), "TZ": "UTC"}
     argv = ["bash", "--norc", "--noprofile", "-c", command]
     if os.getuid() == 0:
         argv = ["setpriv", f"--reuid={USER_UID}", f"--regid={USER_UID}", "--clear-groups", *argv]

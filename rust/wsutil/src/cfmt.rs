@@ -69,7 +69,9 @@ fn pad(sign: &str, body: &str, spec: &FloatSpec, zero_ok: bool) -> String {
 }
 
 fn fixed(a: f64, precision: usize, alt: bool) -> String {
-    let mut s = format!("{:.*}", precision, a);
+    // Rust before 1.67 rounds exactly 0.5 up at precision 0; glibc rounds
+    // the tie to even, as it does for every other tie.
+    let mut s = if precision == 0 && a == 0.5 { "0".to_string() } else { format!("{:.*}", precision, a) };
     if alt && precision == 0 {
         s.push('.');
     }
