@@ -1041,7 +1041,7 @@ class Shell:
         if depth >= limit:
             raise FatalShellError(f"{fn.name}: maximum function nesting level exceeded ({limit})")
         saved_positional = st.positional
-        outer_return_trap = st.traps.get("RETURN")
+        return_traps_set = st.return_traps_set
         st.positional = argv[1:]
         # bash -c calls the source of its functions "environment"
         st.frames.append(Frame(fn.name, {}, st.lineno, "environment" if self.command_mode else self.name))
@@ -1054,7 +1054,7 @@ class Shell:
             st.positional = saved_positional
         trap = st.traps.get("RETURN")
         # RETURN fires for a trap the function set itself, or for all with set -T
-        if trap and not self.in_trap and ("functrace" in st.options or trap is not outer_return_trap):
+        if trap and not self.in_trap and ("functrace" in st.options or st.return_traps_set != return_traps_set):
             await self.run_trap(trap)
         st.last_status = status
         return status

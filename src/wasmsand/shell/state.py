@@ -151,6 +151,7 @@ class ShellState:
         self.jobs: list[Job] = []
         self.procsub_pids: list[int] = []
         self.hash: dict[str, str] = {}
+        self.return_traps_set = 0  # counts `trap ... RETURN`: a function that sets one sees it fire
         self.hash_hits: dict[str, int] = {}
         self.disabled_builtins: set[str] = set()  # enable -n
         self.history: list[str] = []

@@ -564,6 +564,8 @@ async def trap(sh: Shell, argv: list[str]) -> int:
             st.traps.pop(name, None)
         else:
             st.traps[name] = action
+            if name == "RETURN":
+                st.return_traps_set += 1
     return status
 
 
