@@ -22,12 +22,14 @@ lint:
 	$(PYTHON) -m ruff check src tests tools bench site
 	$(PYTHON) -m ruff format --check src tests tools bench site
 
-# Native and browser suites in one pytest run (one summary).
+# The native suite on every core (pytest-xdist), then the browser suite
+# (one headless Chromium at a time).
 test: testprogs lint site
-	$(PYTHON) -m pytest tests/native tests/browser
+	$(PYTHON) -m pytest -n auto tests/native
+	$(PYTHON) -m pytest tests/browser
 
 test-native: testprogs
-	$(PYTHON) -m pytest tests/native
+	$(PYTHON) -m pytest -n auto tests/native
 
 # A local Pyodide distribution with the wasmsand wheel (build/pyodide).
 browser-dist:

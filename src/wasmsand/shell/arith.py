@@ -239,7 +239,7 @@ def _number(text: str, expr: str) -> int:
                 value = value * base + d
             return _wrap(value)
         if text[:2] in ("0x", "0X"):
-            return _wrap(int(text[2:], 16))
+            return _wrap(int(text[2:], 16)) if len(text) > 2 else 0  # bash reads a bare 0x as 0
         base = 8 if len(text) > 1 and text[0] == "0" else 10
         if any(c not in "0123456789"[:base] for c in text):
             # Letters are digits of larger bases: too great for this one.

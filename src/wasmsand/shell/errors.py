@@ -23,10 +23,12 @@ class ParseError(Exception):
     ``message`` overrides the standard wording when set.
     """
 
-    def __init__(self, line: int, token: str | None = None, message: str | None = None) -> None:
+    def __init__(self, line: int, token: str | None = None, message: str | None = None, *, cond: bool = False) -> None:
         self.line = line
         self.token = token
         self.message = message
+        # bash 5.2 gives up on the script after a [[ ]] error, but keeps $?
+        self.cond = cond
         super().__init__(self.text())
 
     def text(self) -> str:

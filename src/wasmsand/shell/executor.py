@@ -209,10 +209,11 @@ class Shell:
                 cl = parser.parse_next()
             except ParseError as e:
                 await self.syntax_error(e, src, source_name)
-                self.state.last_status = 2
+                status = self.state.last_status if e.cond and syntax_fatal else 2
+                self.state.last_status = status
                 if not syntax_fatal:
                     return 2
-                raise ExitShell(2) from None
+                raise ExitShell(status) from None
             for line, warning in parser.warnings:
                 self.state.lineno, command_line = line, self.state.lineno
                 await self.error(warning)
@@ -234,6 +235,8 @@ class Shell:
             # "unexpected end of file" is reported on the line after the last.
             line = src.count("\n") + (1 if src.endswith("\n") else 2)
         head = f"{self.name}: {where}: line {line}: " if self.command_mode else f"{self.name}: line {line}: "
+        if e.message == "":
+            return
         lines = [head + e.text()]
         if e.token is not None and e.message is None:
             source_lines = src.split("\n")

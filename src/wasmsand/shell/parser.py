@@ -189,6 +189,9 @@ class Parser:
     def _error(self, token: str | None = None, message: str | None = None) -> ParseError:
         return ParseError(self.line, token, message)
 
+    def _cond_error(self, message: str) -> ParseError:
+        return ParseError(self.line, None, message, cond=True)
+
     def _eof_error(self, what: str, line: int | None = None) -> ParseError:
         """Bash reports an unclosed quote or bracket at the line it opened."""
         return ParseError(
@@ -1510,8 +1513,12 @@ class Parser:
             self._cond_skip_newlines()
             close = self.take()
             if not (close.kind == "op" and close.value == ")"):
-                raise self._error(close.value if close.kind != "eof" else None)
+                if close.kind in ("eof", "newline"):
+                    raise self._error(None)
+                raise self._cond_error(f"unexpected token `{close.value}', expected `)'")
             return expr
+        if self._is_reserved(tok, "]]"):
+            raise self._cond_error("")  # `[[ ]]`: bash says nothing
         if tok.kind == "word" and tok.word is not None and tok.word.literal() in _COND_UNARY:
             op = tok.word.literal() or ""
             self.take()
@@ -1527,8 +1534,13 @@ class Parser:
         elif tok.kind == "word" and tok.word is not None and tok.word.literal() in _COND_BINARY:
             op = tok.word.literal()
         if op is None:
+            if tok.kind == "word" and not self._is_reserved(tok, "]]"):
+                raise self._cond_error("conditional binary operator expected")
             return ast.CondWord(left)
         self.take()
+        after = self.peek()
+        if self._is_reserved(after, "]]") or (after.kind == "op" and after.value in ("&&", "||", ")")):
+            raise self._cond_error(f"unexpected argument `{after.value}' to conditional binary operator")
         if op == "=~":
             return ast.CondBinary(op, left, self._read_cond_regex())
         if op in ("==", "=", "!="):
