@@ -226,7 +226,25 @@ APPLET_CHECKS: dict[str, tuple[list[str], str | None, str, int]] = {
     "true": (["true"], None, "", 0),
     "wc": (["wc"], "one two\nthree\n", "      2       3      14\n", 0),
     "yes": (["yes", "ab"], None, "", 0),  # stdout checked through head below
-}
+    "awk": (["awk", "-F:", "{s += $2} END {printf \"%s=%d\\n\", $1, s}"], "a:1\nb:2\n", "b=3\n", 0),
+    "base64": (["base64"], "hi\n", "aGkK\n", 0),
+    "bc": (["bc"], "scale=3; 10/4\n2^70\n", "2.500\n1180591620717411303424\n", 0),
+    "cut": (["cut", "-d,", "-f2"], "a,b,c\n", "b\n", 0),
+    "diff": (["diff", "-u", "--label", "a", "--label", "b", "/etc/hostname", "/dev/null"], None,
+             "--- a\n+++ b\n@@ -1 +0,0 @@\n-wasmsand\n", 1),
+    "expr": (["expr", "6", "*", "7"], None, "42\n", 0),
+    "find": (["find", "/etc", "-name", "hostn*", "-type", "f"], None, "/etc/hostname\n", 0),
+    "grep": (["grep", "-c", "-E", "^(a|b)"], "a\nb\nc\n", "2\n", 0),
+    "jq": (["jq", "-c", ".a | map(. * 2)"], '{"a": [1, 2]}', "[2,4]\n", 0),
+    "od": (["od", "-An", "-tx1"], "AB", " 41 42\n", 0),
+    "sed": (["sed", "-E", "s/([a-z]+) ([a-z]+)/\\2 \\1/"], "hello world\n", "world hello\n", 0),
+    "sha256sum": (["sha256sum"], "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  -\n", 0),
+    "sort": (["sort", "-t,", "-k2,2n"], "x,10\ny,9\n", "y,9\nx,10\n", 0),
+    "tail": (["tail", "-n", "+2"], "1\n2\n3\n", "2\n3\n", 0),
+    "tr": (["tr", "a-z", "A-Z"], "abc\n", "ABC\n", 0),
+    "uniq": (["uniq", "-c"], "a\na\nb\n", "      2 a\n      1 b\n", 0),
+    "xargs": (["xargs", "-n", "1", "echo", "x"], "a b\n", "x a\nx b\n", 0),
+}  # fmt: skip
 
 
 def scenario_every_applet(sb: Sandbox) -> None:
