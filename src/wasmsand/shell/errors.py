@@ -29,6 +29,7 @@ class ParseError(Exception):
         self.message = message
         # bash 5.2 gives up on the script after a [[ ]] error, but keeps $?
         self.cond = cond
+        self.status = 2  # the shell's exit status (1 for a bad array literal)
         super().__init__(self.text())
 
     def text(self) -> str:

@@ -209,10 +209,10 @@ class Shell:
                 cl = parser.parse_next()
             except ParseError as e:
                 await self.syntax_error(e, src, source_name)
-                status = self.state.last_status if e.cond and syntax_fatal else 2
+                status = self.state.last_status if e.cond and syntax_fatal else e.status
                 self.state.last_status = status
                 if not syntax_fatal:
-                    return 2
+                    return status
                 raise ExitShell(status) from None
             for line, warning in parser.warnings:
                 self.state.lineno, command_line = line, self.state.lineno

@@ -192,11 +192,13 @@ class Parser:
     def _cond_error(self, message: str) -> ParseError:
         return ParseError(self.line, None, message, cond=True)
 
-    def _eof_error(self, what: str, line: int | None = None) -> ParseError:
+    def _eof_error(self, what: str, line: int | None = None, status: int = 2) -> ParseError:
         """Bash reports an unclosed quote or bracket at the line it opened."""
-        return ParseError(
+        error = ParseError(
             self.line if line is None else line, None, f"unexpected EOF while looking for matching `{what}'"
         )
+        error.status = status
+        return error
 
     def _nest(self) -> None:
         self.depth += 1
@@ -806,6 +808,9 @@ class Parser:
             if src[self.pos] == ":":
                 self.pos += 1
                 length = self._read_param_word("}", in_dq=True)
+            elif not offset.parts:
+                self.pos = start
+                return bad()  # ${v:} has no offset
             self.pos += 1
             return ast.ParamExp(name, index=index, op=":", arg=offset, arg2=length, indirect=indirect, braced=True)
         if c in "#%":
@@ -934,7 +939,7 @@ class Parser:
                     self.pos += 1
                 continue
             if self.pos >= n:
-                raise self._eof_error(")")
+                raise self._eof_error(")", status=1)
             if src[self.pos] == ")":
                 self.pos += 1
                 return tuple(items)
@@ -956,7 +961,9 @@ class Parser:
             value = self._read_word()
             if not value.parts and key is None:
                 c = src[self.pos] if self.pos < n else ""
-                raise self._error(c or None)
+                error = self._error(c or None)
+                error.status = 1  # bash fails a bad compound assignment with 1
+                raise error
             items.append((key, value))
 
     # -- here-documents ----------------------------------------------------------
