@@ -120,7 +120,7 @@ def main() -> None:
     row("seq 1 1000000 | wc -l", t_sb * 1000, t_host * 1000, "ms")
     sb.close()
     print("text tools on generated data (seconds, median of 3):")
-    bench_tools.run_all(row)
+    bench_tools.run_all(row, best_of)
 
 
 if __name__ == "__main__":

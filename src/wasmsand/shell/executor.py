@@ -1407,8 +1407,7 @@ class Shell:
         if name == "BASH_SOURCE":
             if st.frames:
                 return [f.source for f in reversed(st.frames)]  # type: ignore[return-value]
-            files = [s for s in reversed(st.source_stack) if s not in ("-c", "eval", "stdin")]
-            return files or None  # type: ignore[return-value]
+            return st.sourced_files()[::-1] or None  # type: ignore[return-value]
         if name == "SHELLOPTS":
             return ":".join(sorted(o for o in st.options if o in SET_OPTIONS))
         if name == "BASHOPTS":

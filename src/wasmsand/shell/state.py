@@ -315,6 +315,11 @@ class ShellState:
                         env[name] = value
         return env
 
+    def sourced_files(self) -> list[str]:
+        """The script and sourced files being read, outermost first (not
+        the -c string, eval text or standard input)."""
+        return [s for s in self.source_stack if s not in ("-c", "eval", "stdin")]
+
     def all_names(self) -> list[str]:
         names = set(self.globals)
         for f in self.frames:

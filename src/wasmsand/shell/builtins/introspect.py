@@ -32,7 +32,7 @@ async def caller(sh: Shell, argv: list[str]) -> int:
     if k > 0:
         where, name = frames[k].source, frames[k - 1].name
     else:
-        top = [s for s in sh.state.source_stack if s not in ("-c", "eval", "stdin")]
+        top = sh.state.sourced_files()
         where, name = (top[-1] if top else "NULL"), "main"
     if len(argv) == 1:
         await sh.out(f"{line} {where}\n")
