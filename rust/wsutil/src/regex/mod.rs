@@ -48,6 +48,7 @@ pub mod ast;
 mod backtrack;
 pub mod ctype;
 mod ctype_tables;
+mod literal;
 mod parse;
 mod pike;
 mod prog;
@@ -230,7 +231,9 @@ pub struct Regex {
     line_filter: Option<Fast>,
     /// Bytes every match contains (GNU's "must" string): lines without
     /// them are skipped with a plain substring search.
-    must: Vec<u8>,
+    must: Option<literal::Finder>,
+    /// The whole pattern is the "must" string: a line holding it matches.
+    must_is_all: bool,
     warnings: Vec<String>,
     /// The Pike VM's thread lists, reused from search to search (a
     /// `Regex` is for one thread, as everything in a WASI process).
@@ -292,10 +295,13 @@ fn build(node: Node, groups: usize, warnings: Vec<String>, flags: Flags, word_fi
     let prog = prog::compile(&node, groups, flags.newline, flags.icase)?;
     let fast = fast(&node, false, flags.newline);
     let line_filter = if word_filter { fast_word(&node) } else { None };
-    // The `regex` crate finds a leading literal itself, faster; a "must"
-    // string helps when the pattern starts otherwise (`.*x`, `[a-z]+x`,
-    // the -w filter).
-    let must = if starts_with_literal(&node) && line_filter.is_none() { Vec::new() } else { must_bytes(&node) };
+    // A "must" string found by Horspool skips most of the text; the
+    // `regex` crate's own scan for a leading literal is as fast only
+    // when that literal is short.
+    let must = must_bytes(&node);
+    let must_is_all = is_literal(&node) && line_filter.is_none();
+    let must = if must.len() < 4 && starts_with_literal(&node) && line_filter.is_none() { Vec::new() } else { must };
+    let must = if must.len() >= 2 && !must.contains(&b'\n') { Some(literal::Finder::new(&must)) } else { None };
     let line_start = has_look(&node, Look::LineStart);
     Ok(Regex {
         prog,
@@ -305,6 +311,7 @@ fn build(node: Node, groups: usize, warnings: Vec<String>, flags: Flags, word_fi
         line_start,
         line_filter,
         must,
+        must_is_all,
         warnings,
         cache: std::cell::RefCell::new(None),
     })
@@ -355,6 +362,16 @@ fn starts_with_literal(node: &Node) -> bool {
         Node::Group(inner, _) => starts_with_literal(inner),
         Node::Repeat(inner, min, _) => *min >= 1 && starts_with_literal(inner),
         Node::Concat(items) => items.first().map_or(false, starts_with_literal),
+        _ => false,
+    }
+}
+
+/// Whether `node` is a plain string (every match is that string).
+fn is_literal(node: &Node) -> bool {
+    match node {
+        Node::Char(c) => char::from_u32(*c).is_some(),
+        Node::Byte(_) => true,
+        Node::Concat(items) => items.iter().all(|n| matches!(n, Node::Char(_) | Node::Byte(_)) && is_literal(n)),
         _ => false,
     }
 }
@@ -522,8 +539,8 @@ impl Regex {
     /// fast scan (then each line must be tried with [`Regex::find_at`]).
     pub fn scan_lines(&self, buf: &[u8], start: usize) -> Option<Scan> {
         let fast = self.line_filter.as_ref().or(self.fast.as_ref())?;
-        if self.must.len() >= 2 && !self.must.contains(&b'\n') {
-            return Some(self.scan_must(fast, buf, start));
+        if let Some(finder) = &self.must {
+            return Some(self.scan_must(fast, finder, buf, start));
         }
         // The earliest end of any match is in the line of the leftmost
         // match (no match spans lines), and finding it needs no reverse
@@ -536,8 +553,7 @@ impl Regex {
     }
 
     /// [`Regex::scan_lines`] through the lines holding the "must" bytes.
-    fn scan_must(&self, fast: &Fast, buf: &[u8], start: usize) -> Scan {
-        let finder = memchr::memmem::Finder::new(&self.must);
+    fn scan_must(&self, fast: &Fast, finder: &literal::Finder, buf: &[u8], start: usize) -> Scan {
         let mut q = start;
         while q < buf.len() {
             let pos = match finder.find(&buf[q..]) {
@@ -546,7 +562,7 @@ impl Regex {
             };
             let ls = memchr::memrchr(b'\n', &buf[q..pos]).map_or(q, |i| q + i + 1);
             let le = memchr::memchr(b'\n', &buf[pos..]).map_or(buf.len(), |i| pos + i);
-            if fast.re.is_match(&buf[ls..le]) {
+            if self.must_is_all || fast.re.is_match(&buf[ls..le]) {
                 return if fast.exact && !self.backrefs { Scan::Line(ls) } else { Scan::Maybe(ls) };
             }
             q = le + 1;
