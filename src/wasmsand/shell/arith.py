@@ -155,6 +155,11 @@ class _Parser:
             return ("unary", tok[1], self.unary())
         if tok[1] in ("++", "--"):
             self.take()
+            nxt = self.peek()
+            if nxt is not None and nxt[0] != "name":
+                # not before a variable: two signs (`++1` is 1, `--1` is 1)
+                sign = tok[1][0]
+                return ("unary", sign, ("unary", sign, self.unary()))
             operand = self.unary()
             if operand[0] != "var":
                 raise self.error("syntax error: operand expected")

@@ -136,6 +136,8 @@ class HereDoc:
 
     body: Word  # literal text when the delimiter was quoted
     quoted: bool
+    delimiter: str = "EOF"  # the closing line
+    written: str = "EOF"  # the delimiter as written (`'EOF'`), for declare -f
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,7 @@ class Pipeline:
     stderr_too: tuple[bool, ...] = ()  # per link: |& instead of |
     timed: bool = False
     line: int = 0
+    timed_posix: bool = False  # time -p
 
 
 @dataclass(frozen=True, slots=True)

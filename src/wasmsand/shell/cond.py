@@ -157,6 +157,8 @@ async def evaluate_cond(sh: Shell, e: ast.CondExpr) -> bool:
 
 
 def _is_set(sh: Shell, name: str) -> bool:
+    if name.isdigit():  # a positional parameter ($0 is always set)
+        return int(name) <= len(sh.state.positional)
     m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(.*)\])?", name)
     if not m:
         return False

@@ -56,6 +56,12 @@ class FatalShellError(ShellError):
     (unbound variable with set -u, ${x:?msg}, a bad substitution...)."""
 
 
+class AbandoningError(FatalShellError):
+    """An error after which bash drops the rest of the top-level command it
+    is in, not the whole script: arithmetic in an expansion (``$((1/0))``),
+    a bad subscript in an assignment (``a[-9]=x``, ``h[]=x``)."""
+
+
 class ControlFlow(Exception):
     """Base of break/continue/return/exit."""
 
@@ -86,3 +92,9 @@ class ExitShell(ControlFlow):
         super().__init__(status)
         self.status = status
         self.run_exit_trap = run_exit_trap
+
+
+class AbandonCommand(ExitShell):
+    """What an [`AbandoningError`] raises: the script's reading loop
+    goes on with its next command; everywhere else (a subshell, a trap) it
+    ends the shell as `exit` does."""

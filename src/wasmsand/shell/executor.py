@@ -11,6 +11,7 @@ program (exec), so ``a | b`` is two processes, as in bash.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager, contextmanager
@@ -24,6 +25,8 @@ from ..vfs.streams import ByteSource
 from . import ast
 from .arith import ArithError, evaluate_arith
 from .errors import (
+    AbandonCommand,
+    AbandoningError,
     BreakLoop,
     ContinueLoop,
     ExitShell,
@@ -34,6 +37,7 @@ from .errors import (
 )
 from .expand import Expander, quote_for_reuse, quote_for_trace
 from .parser import DeclWord, Parser
+from .printer import command_text, subscript_text
 from .state import SET_OPTIONS, Frame, Job, ShellState, last_index, put_index
 
 if TYPE_CHECKING:
@@ -100,6 +104,7 @@ class Shell:
         self.expander = Expander(self)
         self.name = name  # for messages: "bash", or the script's name
         self.command_mode = True  # -c without an explicit $0: messages lack line numbers
+        self.c_string = False  # running `bash -c STRING`: syntax errors say "-c"
         self.errexit_suppressed = 0
         self.loop_depth = 0
         self.last_cmdsub_status: int | None = None
@@ -198,7 +203,9 @@ class Shell:
     async def run_source(self, src: str, *, source_name: str | None = None, syntax_fatal: bool = True) -> int:
         """Parses and runs ``src`` command by command; a syntax error ends
         it with status 2 (and ends the shell unless ``syntax_fatal`` is
-        off, as for eval). Control flow (exit, return) propagates."""
+        off, as for eval). Control flow (exit, return) propagates; an
+        abandoned command (see [`AbandonCommand`]) ends only itself, as in
+        each of bash's reading loops (script, eval, source)."""
         parser = self._parser(src)
         status = self.state.last_status
         while True:
@@ -226,15 +233,19 @@ class Shell:
                 await self.write(2, _encode(text if text.endswith("\n") else text + "\n"))
             if "noexec" in self.state.options:
                 continue
-            status = await self.run_list(cl)
+            try:
+                status = await self.run_list(cl)
+            except AbandonCommand as e:
+                status = self.state.last_status = e.status
 
     async def syntax_error(self, e: ParseError, src: str, source_name: str | None) -> None:
-        where = source_name or ("-c" if self.command_mode else self.name)
+        named_c = self.c_string and not self.command_mode and source_name is None
+        where = source_name or ("-c" if self.command_mode or named_c else self.name)
         line = e.line
         if e.token is None and e.message is None:
             # "unexpected end of file" is reported on the line after the last.
             line = src.count("\n") + (1 if src.endswith("\n") else 2)
-        head = f"{self.name}: {where}: line {line}: " if self.command_mode else f"{self.name}: line {line}: "
+        head = f"{self.name}: {where}: line {line}: " if self.command_mode or named_c else f"{self.name}: line {line}: "
         if e.message == "":
             return
         lines = [head + e.text()]
@@ -300,11 +311,21 @@ class Shell:
             status = int(status == 0)
         if pl.timed:
             elapsed = time.monotonic() - start
-            await self.write(2, _encode(f"\nreal\t{_minutes(elapsed)}\nuser\t0m0.000s\nsys\t0m0.000s\n"))
+            if pl.timed_posix:
+                report = f"real {elapsed:.2f}\nuser 0.00\nsys 0.00\n"
+            else:
+                report = f"\nreal\t{_minutes(elapsed)}\nuser\t0m0.000s\nsys\t0m0.000s\n"
+            await self.write(2, _encode(report))
         self.state.last_status = status
         if status != 0 and not pl.negated:
             await self.failed(status)
         return status
+
+    def fatal_exit(self, e: FatalShellError) -> ExitShell:
+        """How a fatal expansion error ends a non-interactive shell."""
+        if isinstance(e, AbandoningError):
+            return AbandonCommand(e.status)
+        return ExitShell(self.fatal_status(e.status))
 
     def fatal_status(self, status: int) -> int:
         """The exit status of a shell stopped by an expansion error: bash
@@ -335,13 +356,19 @@ class Shell:
             for i, cmd in enumerate(pl.commands):
                 if last_here and i == n - 1:
                     break
+                if isinstance(cmd, ast.SimpleCommand) and "DEBUG" in self.state.traps:
+                    # bash runs it for each stage, though stages are subshells (which drop it)
+                    await self._before_simple_command(cmd)
                 overlay: dict[int, OpenFile | None] = {}
                 if i > 0:
                     overlay[0] = pipes[i - 1][0]
                 if i < n - 1:
                     overlay[1] = pipes[i][1]
                     if i < len(pl.stderr_too) and pl.stderr_too[i]:
-                        overlay[2] = pipes[i][1]
+                        if hasattr(cmd, "redirs"):
+                            cmd = _with_stderr_to_stdout(cmd)
+                        else:
+                            overlay[2] = pipes[i][1]
                 children.append(await self.fork(_stage_runner(cmd), overlay))
         finally:
             for k, (r, w) in enumerate(pipes):
@@ -384,11 +411,12 @@ class Shell:
                 fds.pop(fd, None)
             else:
                 fds[fd] = f
-        name, command_mode = self.name, self.command_mode
+        name, command_mode, c_string = self.name, self.command_mode, self.c_string
 
         async def main(kernel: Kernel, proc: Process) -> int:
             sh = Shell(kernel, proc, child_state, name=name)
             sh.command_mode = command_mode
+            sh.c_string = c_string
             # a subshell run where set -e is ignored ignores it too
             sh.errexit_suppressed = self.errexit_suppressed
             return await sh.run_subshell(body)
@@ -401,6 +429,17 @@ class Shell:
             )
         except VfsError as e:
             raise ShellError(f"fork: {strerror(e.errno)}") from None
+
+    async def _before_simple_command(self, cmd: ast.SimpleCommand) -> None:
+        """BASH_COMMAND and the DEBUG trap (neither while a trap runs; the
+        trap in functions only with set -T)."""
+        if self.in_trap:
+            return
+        st = self.state
+        st.current_command = cmd
+        debug = st.traps.get("DEBUG")
+        if debug and (not st.frames or "functrace" in st.options):
+            await self.run_trap(debug)
 
     async def run_subshell(self, body: Callable[[Shell], Awaitable[int]]) -> int:
         try:
@@ -615,6 +654,9 @@ class Shell:
         return status
 
     async def run_for(self, cmd: ast.For) -> int:
+        if not cmd.var.isidentifier() or not cmd.var.isascii():
+            await self.error(f"`{cmd.var}': not a valid identifier")
+            return 1
         if cmd.words is None:
             values = list(self.state.positional)
         else:
@@ -745,7 +787,13 @@ class Shell:
         if cmd.name in self.state.functions and "readonly_function" in cmd.name:
             return 1
         self.state.functions[cmd.name] = cmd
+        self.state.function_files[cmd.name] = self._current_file()
         return 0
+
+    def _current_file(self) -> str:
+        """The file being read, as BASH_SOURCE names it ("environment" for
+        a -c string)."""
+        return "environment" if self.command_mode else self.name
 
     async def run_arith_command(self, cmd: ast.ArithCommand) -> int:
         try:
@@ -818,13 +866,20 @@ class Shell:
             elif a.append and var is not None and var.value is not None:
                 values = {0: var.value}  # type: ignore[dict-item]
             index = last_index(values) if values and not assoc else 0  # type: ignore[arg-type]
+            if assoc and a.value.items and a.value.items[0][0] is None:
+                # bash 5.1+: `h=(k1 v1 k2 v2)` is a list of key-value pairs
+                words = [await self.expander.single(value) for _, value in a.value.items]  # not split
+                for k in range(0, len(words), 2):
+                    values[words[k]] = words[k + 1] if k + 1 < len(words) else ""
+                st.set_array(name, values, assoc=True, local=local)
+                pairs = list(values.values())
+                return _Traced(lambda: "(" + " ".join(quote_for_reuse(v) for v in pairs) + ")")
             for key, value in a.value.items:
                 if key is not None:
-                    key_text = await self.expander.single(key)
                     if assoc:
-                        values[key_text] = await self.expander.single(value, assignment=True)
+                        values[await self.expander.assoc_key(key)] = await self.expander.single(value, assignment=True)
                         continue
-                    index = evaluate_arith(key_text, st)
+                    index = evaluate_arith(await self.expander.single(key), st)
                     put_index(values, index, await self.expander.single(value, assignment=True))
                     index += 1
                 elif assoc:
@@ -842,7 +897,9 @@ class Shell:
         if a.index is not None:
             var = st.lookup(name)
             if var is not None and var.is_assoc:
-                key: Any = await self.expander.single(a.index)
+                key: Any = await self.expander.assoc_key(a.index)
+                if key == "":
+                    raise AbandoningError(f"{name}[{subscript_text(a.index)}]: bad array subscript")
             else:
                 key = evaluate_arith(await self.expander.single_arith_text(a.index), st)
             if a.append:
@@ -906,6 +963,7 @@ class Shell:
         st = self.state
         if cmd.line:
             st.lineno = cmd.line
+        await self._before_simple_command(cmd)
         self.last_cmdsub_status = None
         try:
             argv = await self.expand_args(cmd.words)
@@ -913,7 +971,7 @@ class Shell:
             await self.error(e.message)
             st.last_status = e.status
             if not st.interactive:
-                raise ExitShell(self.fatal_status(e.status)) from None
+                raise self.fatal_exit(e) from None
             return e.status
         except ShellError as e:
             await self.error(e.message)
@@ -1003,7 +1061,7 @@ class Shell:
         except FatalShellError as e:
             await self.error(e.message)
             if not st.interactive:
-                raise ExitShell(self.fatal_status(e.status)) from None
+                raise self.fatal_exit(e) from None
             return e.status
         except ShellError as e:
             await self.error(e.message)
@@ -1025,7 +1083,7 @@ class Shell:
         except FatalShellError as e:
             await self.error(e.message)
             if not self.state.interactive:
-                raise ExitShell(self.fatal_status(e.status)) from None
+                raise self.fatal_exit(e) from None
             return e.status
         except ShellError as e:
             await self.error(e.message)
@@ -1047,7 +1105,9 @@ class Shell:
         return_traps_set = st.return_traps_set
         st.positional = argv[1:]
         # bash -c calls the source of its functions "environment"
-        st.frames.append(Frame(fn.name, {}, st.lineno, "environment" if self.command_mode else self.name))
+        st.frames.append(Frame(fn.name, {}, st.lineno, st.function_files.get(fn.name) or self._current_file()))
+        # a function starts outside any loop: `break` in it cannot end the caller's
+        loop_depth, self.loop_depth = self.loop_depth, 0
         try:
             status = await self.run_command(fn.body)
         except ReturnFromFunction as e:
@@ -1055,6 +1115,7 @@ class Shell:
         finally:
             st.frames.pop()
             st.positional = saved_positional
+            self.loop_depth = loop_depth
         trap = st.traps.get("RETURN")
         # RETURN fires for a trap the function set itself, or for all with set -T
         if trap and not self.in_trap and ("functrace" in st.options or st.return_traps_set != return_traps_set):
@@ -1192,7 +1253,14 @@ class Shell:
             await self.error(f"{name}: cannot execute binary file: Exec format error")
             return 126
         if e.errno == Errno.ENOENT:
-            await self.error(f"{name}: No such file or directory")
+            try:
+                found = isinstance(self.fs.resolve(path, self.state.cwd), RegularFile)
+            except VfsError:
+                found = False
+            # the file is there: its #! interpreter is not
+            await self.error(
+                f"{name}: cannot execute: required file not found" if found else f"{name}: No such file or directory"
+            )
             return 127
         if e.errno == Errno.EACCES:
             try:
@@ -1391,6 +1459,10 @@ class Shell:
             return str(st.lineno)
         if name == "BASHPID":
             return str(self.proc.pid)
+        if name == "BASH_ARGV0":
+            return st.argv0
+        if name == "BASH_COMMAND":
+            return command_text(st.current_command) if st.current_command is not None else ""
         if name == "EPOCHSECONDS":
             return str(int(time.time()))
         if name == "EPOCHREALTIME":
@@ -1404,10 +1476,18 @@ class Shell:
                 if st.source_stack[:1] != ["-c"]:
                     names.append("main")  # a script's top level; bash -c has none
             return names or None  # type: ignore[return-value]
+        if name == "BASH_LINENO":
+            # where each FUNCNAME entry was called from; 0 for main
+            lines = [f.line for f in reversed(st.frames)]
+            if lines:
+                lines += st.source_call_lines[::-1]
+            if st.source_stack[:1] != ["-c"]:
+                lines.append(0)
+            return [str(n) for n in lines] or None  # type: ignore[return-value]
         if name == "BASH_SOURCE":
-            if st.frames:
-                return [f.source for f in reversed(st.frames)]  # type: ignore[return-value]
-            return st.sourced_files()[::-1] or None  # type: ignore[return-value]
+            # the file of each FUNCNAME entry: functions, sourced files, the script
+            files = [f.source for f in reversed(st.frames)] + st.sourced_files()[::-1]
+            return files or None  # type: ignore[return-value]
         if name == "SHELLOPTS":
             return ":".join(sorted(o for o in st.options if o in SET_OPTIONS))
         if name == "BASHOPTS":
@@ -1517,6 +1597,12 @@ class _ClobberError(VfsError):
 def _minutes(seconds: float) -> str:
     m, s = divmod(seconds, 60)
     return f"{int(m)}m{s:.3f}s"
+
+
+def _with_stderr_to_stdout(cmd: ast.Command) -> ast.Command:
+    """``cmd |&``: bash adds ``2>&1`` after the command's own redirections."""
+    dup = ast.Redir(">&", ast.Word((ast.Lit("1"),)), 2)
+    return dataclasses.replace(cmd, redirs=(*cmd.redirs, dup))  # type: ignore[arg-type, union-attr]
 
 
 def _stage_runner(cmd: ast.Command) -> Callable[[Shell], Awaitable[int]]:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from ..vfs import Directory, VfsError
 from . import ast, pattern
 from .arith import ArithError, evaluate_arith
-from .errors import FatalShellError, ShellError
+from .errors import AbandoningError, FatalShellError, ShellError
+from .parser import assoc_key_word
 from .printer import subscript_text, word_text
 from .state import last_index
 
@@ -48,35 +49,41 @@ def quote_for_reuse(text: str) -> str:
         return "''"
     if all(c.isalnum() or c in "_-+=/.,:@%^" for c in text):
         return text
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        out = []
-        for c in text:
-            o = ord(c)
-            if c == "'":
-                out.append("\\'")
-            elif c == "\\":
-                out.append("\\\\")
-            elif c == "\n":
-                out.append("\\n")
-            elif c == "\t":
-                out.append("\\t")
-            elif c == "\r":
-                out.append("\\r")
-            elif c == "\x1b":
-                out.append("\\E")
-            elif o < 32 or o == 127:
-                out.append(f"\\{o:03o}")
-            else:
-                out.append(c)
-        return "$'" + "".join(out) + "'"
+    if needs_ansi_c(text):
+        return ansi_c_quote(text)
     return "'" + text.replace("'", "'\\''") + "'"
+
+
+def needs_ansi_c(text: str) -> bool:
+    """Whether bash quotes `text` as ``$'...'``: it holds a control
+    character or a byte that is not UTF-8 (kept as a lone surrogate)."""
+    return any(ord(c) < 32 or ord(c) == 127 or 0xDC80 <= ord(c) <= 0xDCFF for c in text)
+
+
+_ANSI_C_ESCAPES = {"'": "\\'", "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\E"}
+
+
+def ansi_c_quote(text: str) -> str:
+    """``$'...'`` with bash's escapes (``\\n``, ``\\E``, octal for the rest)."""
+    out = []
+    for c in text:
+        o = ord(c)
+        if c in _ANSI_C_ESCAPES:
+            out.append(_ANSI_C_ESCAPES[c])
+        elif o < 32 or o == 127:
+            out.append(f"\\{o:03o}")
+        elif 0xDC80 <= o <= 0xDCFF:
+            out.append(f"\\{o - 0xDC00:03o}")
+        else:
+            out.append(c)
+    return "$'" + "".join(out) + "'"
 
 
 def quote_always(text: str) -> str:
     """``${v@Q}``: always quoted, single quotes unless a control character
     needs ``$'...'``."""
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        return quote_for_reuse(text)
+    if needs_ansi_c(text):
+        return ansi_c_quote(text)
     return "'" + text.replace("'", "'\\''") + "'"
 
 
@@ -240,6 +247,7 @@ class Expander:
 
     def __init__(self, shell: Shell) -> None:
         self.sh = shell
+        self._lookup_errors: list[str] = []  # reported by the async caller of _lookup
 
     @property
     def state(self):  # type: ignore[no-untyped-def]
@@ -332,7 +340,7 @@ class Expander:
         try:
             return evaluate_arith(text, self.state)
         except ArithError as e:
-            raise FatalShellError(e.message, 1) from None
+            raise AbandoningError(e.message, 1) from None
 
     async def single_arith_text(self, word: ast.Word) -> str:
         items: list[Item] = []
@@ -436,7 +444,9 @@ class Expander:
             if idx < 0:
                 idx += last_index(var.value)  # type: ignore[arg-type]
                 if idx < 0:
-                    raise ShellError(f"{name}[{sub_text}]: bad array subscript")
+                    # bash reports it and expands to nothing
+                    self._lookup_errors.append(f"{name}: bad array subscript")
+                    return None, ""
             return var.value.get(idx), ""  # type: ignore[call-overload]
         idx = self.arith(sub_text)
         return (var.value if idx in (0, -1) else None), ""
@@ -449,8 +459,12 @@ class Expander:
             return lit
         var = self.state.lookup(name)
         if var is not None and var.is_assoc:
-            return await self.single(index)
+            return await self.assoc_key(index)
         return await self.single_arith_text(index)
+
+    async def assoc_key(self, index: ast.Word) -> str:
+        """An associative array's key from its subscript (quotes removed)."""
+        return await self.single(assoc_key_word(index.source) if index.source is not None else index)
 
     async def _param(self, p: ast.ParamExp, quoted: bool, out: list[Item]) -> None:
         st = self.state
@@ -487,6 +501,8 @@ class Expander:
             return
         sub_text = await self._subscript_text(name, index)
         value, kind = self._lookup(name, index, sub_text)
+        while self._lookup_errors:
+            await self.sh.error(self._lookup_errors.pop(0))
         op = p.op
         if op == "len":
             if kind:
@@ -630,6 +646,19 @@ class Expander:
             length = self.arith(length_text) if length_text.strip() else 0
         if kind:
             items = list(value or [])  # type: ignore[arg-type]
+            var = st.lookup(st.resolve_nameref(name)) if name not in ("@", "*") else None
+            if var is not None and isinstance(var.value, dict) and not var.is_assoc and var.value:
+                # an indexed array's offset is an index: sparse arrays skip the holes
+                top = last_index(var.value)  # type: ignore[arg-type]
+                first = offset if offset >= 0 else top + offset
+                if first < 0:
+                    return []
+                items = [v for k, v in var.value.items() if k >= first]  # type: ignore[operator]
+                if length is None:
+                    return items
+                if length < 0:
+                    raise ShellError(f"{length}: substring expression < 0")
+                return items[:length]
             if name in ("@", "*"):
                 items = [st.argv0, *items]
                 if offset == 0:

@@ -11,6 +11,7 @@ alias defined on one line applies from the next).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -179,6 +180,7 @@ class Parser:
         self._token_start = 0
         self.warnings: list[tuple[int, str]] = []  # (line, message)
         self._peeked: tuple[Token, int, int] | None = None
+        self._last_taken: Token | None = None
         self._alias_guard: list[tuple[str, int]] = []  # (alias, end position)
         # where the text of an alias ending in a blank ends: the word after it
         # is checked for an alias too
@@ -187,6 +189,9 @@ class Parser:
     # -- characters ------------------------------------------------------------
 
     def _error(self, token: str | None = None, message: str | None = None) -> ParseError:
+        last = self._last_taken
+        if token in ("newline", "\n") and last is not None and last.kind == "newline":
+            return ParseError(last.line, token, message)  # the line the newline ends, not the next
         return ParseError(self.line, token, message)
 
     def _cond_error(self, message: str) -> ParseError:
@@ -238,6 +243,7 @@ class Parser:
         assert self._peeked is not None
         _, self.pos, self.line = self._peeked
         self._peeked = None
+        self._last_taken = tok
         if tok.kind == "newline":
             self._read_heredocs()
         return tok
@@ -598,17 +604,21 @@ class Parser:
     def _parse_substitution(self, close: str) -> ast.CommandList:
         """The command list of ``$(...)`` or ``<(...)`` (pos after the paren)."""
         self._nest()
-        start_line = self.line
         try:
-            return self._parse_substitution_body(close, start_line)
+            return self._parse_substitution_body(close)
         except ParseError as e:
             if e.token is None and e.message is None:
-                raise self._eof_error(")", start_line) from None
+                raise self._eof_error(")", self._end_line()) from None
             raise
         finally:
             self._unnest()
 
-    def _parse_substitution_body(self, close: str, start_line: int) -> ast.CommandList:
+    def _end_line(self) -> int:
+        """The line bash reports an unclosed ``$(`` on: the end of input,
+        which it reads as lines that all end in a newline."""
+        return self.line if self.src.endswith("\n") else self.line + 1
+
+    def _parse_substitution_body(self, close: str) -> ast.CommandList:
         self._skip_newlines()
         if self.peek().kind == "op" and self.peek().value == close:
             self.take()
@@ -616,7 +626,7 @@ class Parser:
         body = self._parse_list(terminators=(close,))
         tok = self.peek()
         if tok.kind == "eof":
-            raise self._eof_error(")", start_line)
+            raise self._eof_error(")", self._end_line())
         if not (tok.kind == "op" and tok.value == close):
             raise self._error(tok.value)
         self.take()
@@ -976,16 +986,23 @@ class Parser:
             src, n = self.src, len(self.src)
             lines: list[str] = []
             found = False
+            joined = ""  # an unquoted body's lines joined by backslash-newline
             while self.pos < n:
                 end = src.find("\n", self.pos)
                 raw = src[self.pos :] if end < 0 else src[self.pos : end]
                 self.pos = n if end < 0 else end + 1
                 self.line += 1
-                text = raw.lstrip("\t") if doc.strip_tabs else raw
+                text = joined + (raw.lstrip("\t") if doc.strip_tabs and not joined else raw)
+                joined = ""
+                if not doc.quoted and (len(text) - len(text.rstrip("\\"))) % 2 == 1:
+                    joined = text[:-1]  # the delimiter is looked for in the joined line
+                    continue
                 if text == doc.delimiter:
                     found = True
                     break
                 lines.append(text + "\n")
+            if joined:
+                lines.append(joined)
             if not found:
                 self.warnings.append((
                     max(doc.line, self.line - 1),  # the last line read
@@ -1099,7 +1116,7 @@ class Parser:
     def _parse_pipeline(self) -> ast.Pipeline:
         line = self.peek().line
         negated = False
-        timed = False
+        timed = posix = False
         while True:
             tok = self.peek()
             if self._is_reserved(tok, "!"):
@@ -1110,12 +1127,13 @@ class Parser:
                 timed = True
                 if self._is_reserved(self.peek(), "-p"):
                     self.take()
+                    posix = True
             else:
                 break
         tok = self.peek()
         if tok.kind in ("eof", "newline") or (tok.kind == "op" and tok.value in (";", "&", "&&", "||", ")")):
             if timed or negated:
-                return ast.Pipeline((), negated, (), timed, line)
+                return ast.Pipeline((), negated, (), timed, line, posix)
             raise self._error(None if tok.kind == "eof" else tok.value if tok.kind == "op" else "newline")
         commands = [self._parse_command()]
         links: list[bool] = []
@@ -1128,7 +1146,7 @@ class Parser:
                 commands.append(self._parse_command())
             else:
                 break
-        return ast.Pipeline(tuple(commands), negated, tuple(links), timed, line)
+        return ast.Pipeline(tuple(commands), negated, tuple(links), timed, line, posix)
 
     def _parse_command(self) -> ast.Command:
         self._nest()
@@ -1210,7 +1228,7 @@ class Parser:
             if target_tok.kind != "word":
                 raise self._error("newline" if target_tok.kind == "newline" else target_tok.value or None)
             delimiter, quoted = _heredoc_delimiter(target_tok.value)
-            doc = ast.HereDoc(ast.Word(()), quoted)
+            doc = ast.HereDoc(ast.Word(()), quoted, delimiter, target_tok.value)
             self.pending.append(_PendingHereDoc(delimiter, op == "<<-", quoted, doc, target_tok.line))
             return ast.Redir(op, doc, fd, fd_var)
         target_tok = self.take()
@@ -1388,7 +1406,9 @@ class Parser:
                 )  # fmt: skip
         tok = self.take()
         name = tok.word.literal() if tok.kind == "word" and tok.word else None
-        if name is None or not _NAME.fullmatch(name):
+        if tok.kind == "word" and (name is None or not _NAME.fullmatch(name)):
+            name = tok.value  # bash rejects it when the loop runs
+        if name is None:
             raise self._error(
                 tok.value if tok.kind not in ("eof", "newline") else ("newline" if tok.kind == "newline" else None)
             )
@@ -1646,6 +1666,16 @@ def _heredoc_delimiter(raw: str) -> tuple[str, bool]:
             out.append(c)
             i += 1
     return "".join(out), quoted
+
+
+@functools.lru_cache(maxsize=256)
+def assoc_key_word(text: str) -> ast.Word:
+    """An associative array's subscript as bash expands it: quotes are
+    removed (`h['k']` is `k`), unlike an indexed array's subscript, whose
+    text is arithmetic, which is why the parser reads subscripts as
+    double-quoted text first. Literal text stays quoted: no tilde or glob."""
+    word = Parser(text + "]")._read_param_word("]", in_dq=False)
+    return ast.Word(tuple(ast.DoubleQuoted((p,)) if isinstance(p, ast.Lit) else p for p in word.parts))
 
 
 def parse(src: str, **kwargs: object) -> list[ast.CommandList]:

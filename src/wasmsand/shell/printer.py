@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from . import ast
 
 __all__ = ["command_text", "function_text", "subscript_text", "word_text"]
@@ -21,12 +23,10 @@ def _part(p: ast.WordPart) -> str:
     if isinstance(p, ast.SingleQuoted):
         return f"'{p.text}'"
     if isinstance(p, ast.AnsiCQuoted):
-        from .expand import quote_for_reuse
-
-        q = quote_for_reuse(p.text)
-        return q if q.startswith("$'") else "$'" + p.text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        # bash decodes $'...' when it parses, and prints the text single-quoted
+        return "'" + p.text.replace("'", "'\\''") + "'"
     if isinstance(p, ast.DoubleQuoted):
-        return '"' + "".join(_part(x) if not isinstance(x, ast.Lit) else _dq(x.text) for x in p.parts) + '"'
+        return '"' + _dq_inner(p) + '"'
     if isinstance(p, ast.ParamExp):
         return _param(p)
     if isinstance(p, ast.CommandSub):
@@ -41,6 +41,24 @@ def _part(p: ast.WordPart) -> str:
     return ""
 
 
+def _dq_inner(p: ast.DoubleQuoted) -> str:
+    """The text between the quotes; an expansion's operand in there was
+    parsed as double-quoted text of its own, which the source did not show."""
+    out = []
+    for x in p.parts:
+        if isinstance(x, ast.Lit):
+            out.append(_dq(x.text))
+        elif isinstance(x, ast.ParamExp) and x.arg is not None and _single_dq(x.arg):
+            out.append(_param(x, in_dq=True))
+        else:
+            out.append(_part(x))
+    return "".join(out)
+
+
+def _single_dq(w: ast.Word) -> bool:
+    return len(w.parts) == 1 and isinstance(w.parts[0], ast.DoubleQuoted)
+
+
 def subscript_text(index: ast.Word) -> str:
     """A subscript's source (its parts, read as in double quotes, lose it)."""
     return index.source if index.source is not None else word_text(index)
@@ -50,7 +68,7 @@ def _dq(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("`", "\\`")
 
 
-def _param(p: ast.ParamExp) -> str:
+def _param(p: ast.ParamExp, in_dq: bool = False) -> str:
     if p.op == "bad":
         return word_text(p.arg) if p.arg else ""
     if not p.braced:
@@ -67,7 +85,12 @@ def _param(p: ast.ParamExp) -> str:
         return "${#" + name + "}"
     if p.op == "":
         return "${" + pre + name + "}"
-    arg = word_text(p.arg) if p.arg is not None else ""
+    if p.arg is None:
+        arg = ""
+    elif in_dq and _single_dq(p.arg):
+        arg = _dq_inner(p.arg.parts[0])  # type: ignore[arg-type]
+    else:
+        arg = word_text(p.arg)
     if p.op in ("-", "=", "+", "?"):
         return "${" + pre + name + (":" if p.colon else "") + p.op + arg + "}"
     if p.op == ":":
@@ -86,11 +109,23 @@ def _redirs(redirs: tuple[ast.Redir, ...]) -> str:
         if r.fd_var:
             fd = "{" + r.fd_var + "}"
         if isinstance(r.target, ast.HereDoc):
-            out.append(f"{fd}{r.op} EOF")
+            out.append(f"{fd}{r.op}{r.target.written}")
         else:
             space = "" if r.op in (">&", "<&") else " "
             out.append(f"{fd}{r.op}{space}{word_text(r.target)}")
     return (" " + " ".join(out)) if out else ""
+
+
+def _heredocs(a: ast.AndOr) -> str:
+    """The bodies of the here-documents of a list item's commands, which
+    bash prints after the item's line."""
+    docs = []
+    for pipeline in [a.first, *(p for _, p in a.rest)]:
+        for c in pipeline.commands:
+            for r in getattr(c, "redirs", ()):
+                if isinstance(r.target, ast.HereDoc):
+                    docs.append(word_text(r.target.body) + r.target.delimiter + "\n")
+    return "".join(docs)
 
 
 def _simple(c: ast.SimpleCommand) -> str:
@@ -120,7 +155,7 @@ def _pipeline(p: ast.Pipeline, indent: str) -> str:
     if p.negated:
         text = "! " + text
     if p.timed:
-        text = "time " + text
+        text = ("time -p " if p.timed_posix else "time ") + text
     return text
 
 
@@ -131,27 +166,41 @@ def _and_or(a: ast.AndOr, indent: str) -> str:
     return text
 
 
-def _is_compound_end(a: ast.AndOr) -> bool:
-    last = a.rest[-1][1] if a.rest else a.first
-    return (
-        len(last.commands) == 1
-        and isinstance(last.commands[-1], (ast.If, ast.While, ast.For, ast.ArithFor, ast.Case, ast.BraceGroup))
-        and not a.rest
-    )
+class _HeredocState:
+    """bash prints here-document bodies at the next separator and then
+    drops the next `;` separator it meets, at whatever nesting level (its
+    printer's global ``was_heredoc``)."""
+
+    drop_semicolon = False
 
 
-def _list(cl: ast.CommandList, indent: str, *, group: bool = False) -> str:
-    """One command per line; bash ends each with `;` except compound ones
-    and, in a { } group, the last."""
-    lines = []
+def _list(cl: ast.CommandList, indent: str, *, end: str = "", first_indent: bool = True) -> str:
+    """Commands one per line, as bash lays them out: `;` between them (none
+    after `&`, whose next command stays on the line), here-document bodies
+    after their command's line, and `end` (`;` in if/while/for bodies)
+    after the last command unless it ends in `&` or a here-document."""
+    out = []
+    docs = ""
     for k, item in enumerate(cl.items):
-        text = _and_or(item.command, indent)
-        if item.background:
-            text += " &"
-        elif not _is_compound_end(item.command) and not (group and k == len(cl.items) - 1):
-            text += ";"
-        lines.append(indent + text)
-    return "\n".join(lines)
+        if k == 0:
+            sep = indent if first_indent else ""
+        elif cl.items[k - 1].background:
+            sep = " "
+        elif docs:
+            sep = "\n" + indent
+        elif _HeredocState.drop_semicolon:
+            sep = "\n" + indent
+            _HeredocState.drop_semicolon = False
+        else:
+            sep = ";\n" + indent
+        out.append(sep + _and_or(item.command, indent) + (" &" if item.background else ""))
+        docs = _heredocs(item.command)
+        if docs:
+            out.append("\n" + docs)
+            _HeredocState.drop_semicolon = True
+    if cl.items and not cl.items[-1].background and not docs:
+        out.append(end)
+    return "".join(out)
 
 
 def _list_inline(cl: ast.CommandList) -> str:
@@ -166,6 +215,27 @@ def _list_inline(cl: ast.CommandList) -> str:
     return " ".join(parts).replace("\n", " ")
 
 
+def _arith_part(w: ast.Word | None) -> str:
+    """A `for ((...))` expression: bash drops leading blanks, and prints an
+    empty one as 1."""
+    text = word_text(w).lstrip() if w is not None else ""
+    return text or "1"
+
+
+def _if(
+    arms: tuple[tuple[ast.CommandList, ast.CommandList], ...], else_body: ast.CommandList | None, indent: str
+) -> str:
+    """bash prints `elif` as an `if` nested in the `else` branch."""
+    inner = indent + _IND
+    cond, body = arms[0]
+    out = f"if {_list_inline(cond)}; then\n{_list(body, inner, end=';')}"
+    if len(arms) > 1:
+        out += f"\n{indent}else\n{inner}{_if(arms[1:], else_body, inner)};"
+    elif else_body is not None:
+        out += f"\n{indent}else\n{_list(else_body, inner, end=';')}"
+    return out + "\n" + indent + "fi"
+
+
 def _command(c: ast.Command, indent: str) -> str:
     inner = indent + _IND
     if isinstance(c, ast.SimpleCommand):
@@ -173,29 +243,23 @@ def _command(c: ast.Command, indent: str) -> str:
     if isinstance(c, ast.Pipeline):
         return _pipeline(c, indent)
     if isinstance(c, ast.BraceGroup):
-        return "{ \n" + _list(c.body, inner, group=True) + "\n" + indent + "}" + _redirs(c.redirs)
+        return "{ \n" + _list(c.body, inner) + "\n" + indent + "}" + _redirs(c.redirs)
     if isinstance(c, ast.Subshell):
-        return "( " + _list_inline(c.body) + " )" + _redirs(c.redirs)
+        return "( " + _list(c.body, indent, first_indent=False) + " )" + _redirs(c.redirs)
     if isinstance(c, ast.If):
-        out = []
-        for k, (cond, body) in enumerate(c.arms):
-            kw = "if" if k == 0 else indent + "elif"
-            out.append(f"{kw} {_list_inline(cond)}; then\n{_list(body, inner)}")
-        if c.else_body is not None:
-            out.append(f"{indent}else\n{_list(c.else_body, inner)}")
-        return "\n".join(out) + "\n" + indent + "fi" + _redirs(c.redirs)
+        return _if(c.arms, c.else_body, indent) + _redirs(c.redirs)
     if isinstance(c, ast.While):
         kw = "until" if c.until else "while"
-        return f"{kw} {_list_inline(c.cond)}; do\n{_list(c.body, inner)}\n{indent}done" + _redirs(c.redirs)
+        return f"{kw} {_list_inline(c.cond)}; do\n{_list(c.body, inner, end=';')}\n{indent}done" + _redirs(c.redirs)
     if isinstance(c, ast.For):
         words = "" if c.words is None else " in " + " ".join(word_text(w) for w in c.words)
         return (
-            f"{'select' if c.select else 'for'} {c.var}{words};\n{indent}do\n{_list(c.body, inner)}\n{indent}done"
-            + _redirs(c.redirs)
+            f"{'select' if c.select else 'for'} {c.var}{words};\n{indent}do\n{_list(c.body, inner, end=';')}\n"
+            f"{indent}done" + _redirs(c.redirs)
         )
     if isinstance(c, ast.ArithFor):
-        parts = [word_text(w) if w is not None else "" for w in (c.init, c.cond, c.step)]
-        return f"for (({parts[0]}; {parts[1]}; {parts[2]}))\n{indent}do\n{_list(c.body, inner)}\n{indent}done"
+        head = "; ".join(_arith_part(w) for w in (c.init, c.cond, c.step))
+        return f"for (({head}))\n{indent}do\n{_list(c.body, inner, end=';')}\n{indent}done" + _redirs(c.redirs)
     if isinstance(c, ast.Case):
         arms = []
         for arm in c.arms:
@@ -208,7 +272,7 @@ def _command(c: ast.Command, indent: str) -> str:
     if isinstance(c, ast.CondCommand):
         return "[[ " + _cond(c.expr) + " ]]"
     if isinstance(c, ast.FunctionDef):
-        return function_text(c)
+        return "function " + function_text(c, indent)
     return ""
 
 
@@ -229,16 +293,29 @@ def _cond(e: ast.CondExpr) -> str:
 
 
 def command_text(c: ast.Command) -> str:
+    _HeredocState.drop_semicolon = False
     return _command(c, "")
 
 
-def function_text(fn: ast.FunctionDef) -> str:
+def function_text(fn: ast.FunctionDef, indent: str = "") -> str:
+    """bash prints every function body as a `{ }` group."""
+    if not indent:
+        _HeredocState.drop_semicolon = False
     body = fn.body
+    inner = indent + _IND
     if isinstance(body, ast.BraceGroup):
-        text = "{ \n" + _list(body.body, _IND, group=True) + "\n}" + _redirs(body.redirs)
+        text = "{ \n" + _list(body.body, inner) + "\n" + indent + "}" + _redirs(body.redirs)
     else:
-        text = _command(body, "")
-    return f"{fn.name} () \n{text}"
+        text = "{ \n" + inner + _command(body, inner) + "\n" + indent + "}"
+    return f"{fn.name} () \n{indent}{text}"
+
+
+def exported_function_text(fn: ast.FunctionDef) -> str:
+    """A function as `export -f` puts it in the environment: bash's
+    one-space layout after ``()``."""
+    body = function_text(fn).split("\n", 1)[1]
+    body = body.replace("{ \n" + _IND, "{  ", 1)
+    return "() " + re.sub(r"\n((?:    )+)", lambda m: "\n" + " " * (len(m.group(1)) // 4), body)
 
 
 def and_or_text(node: ast.AndOr) -> str:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..process.programs import PythonProgram
-from ..vfs import VfsError, strerror
+from ..vfs import Errno, VfsError, strerror
 from .errors import ExitShell, ShellError
 from .executor import Shell
-from .state import BASH_VERSION, FLAG_TO_OPTION, SET_OPTIONS, ShellState
+from .state import BASH_VERSION, FLAG_TO_OPTION, SET_OPTIONS, SHOPT_OPTIONS, ShellState
 
 if TYPE_CHECKING:
     from ..process.kernel import Kernel
@@ -18,6 +18,33 @@ if TYPE_CHECKING:
 __all__ = ["bash_main", "shell_program"]
 
 _USAGE = "Usage:\tbash [GNU long option] [option] ...\n\tbash [GNU long option] [option] script-file ...\n"
+_LONG_OPTIONS = [
+    "debug",
+    "debugger",
+    "dump-po-strings",
+    "dump-strings",
+    "help",
+    "init-file",
+    "login",
+    "noediting",
+    "noprofile",
+    "norc",
+    "posix",
+    "pretty-print",
+    "rcfile",
+    "restricted",
+    "verbose",
+    "version",
+]
+# What bash prints after an invalid option: the usage, its long options and
+# the short ones.
+_BAD_OPTION_USAGE = (
+    _USAGE
+    + "GNU long options:\n"
+    + "".join(f"\t--{o}\n" for o in _LONG_OPTIONS)
+    + "Shell options:\n\t-ilrsD or -c command or -O shopt_option\t\t(invocation only)\n"
+    + "\t-abefhkmnptuvxBCEHPT or -o option\n"
+)
 
 
 async def _write(proc: Process, fd: int, text: str) -> None:
@@ -42,7 +69,12 @@ async def bash_main(kernel: Kernel, proc: Process) -> int:
     i = 0
     while i < len(args):
         a = args[i]
-        if a in ("--norc", "--noprofile", "--login", "-l", "-i", "--posix", "-p"):
+        if a in ("--norc", "--noprofile", "--login", "-l", "-i", "-p"):
+            i += 1
+            continue
+        if a == "--posix":
+            state.options.add("posix")
+            state.set("POSIXLY_CORRECT", "y")
             i += 1
             continue
         if a == "--version":
@@ -54,12 +86,16 @@ async def bash_main(kernel: Kernel, proc: Process) -> int:
         if a == "--":
             i += 1
             break
-        if a in ("-o", "+o") and i + 1 < len(args):
+        if a in ("-o", "+o", "-O", "+O") and i + 1 < len(args):
+            # -o NAME as `set -o`, -O NAME as `shopt -s`
             name = args[i + 1]
-            if name not in SET_OPTIONS:
-                await _write(proc, 2, f"{invoked}: {name}: invalid option name\n")
+            known, enabled, what = (
+                (SET_OPTIONS, state.options, "option") if a[1] == "o" else (SHOPT_OPTIONS, state.shopts, "shell option")
+            )
+            if name not in known:
+                await _write(proc, 2, f"{invoked}: {name}: invalid {what} name\n")
                 return 2
-            (state.options.add if a == "-o" else state.options.discard)(name)
+            (enabled.add if a[0] == "-" else enabled.discard)(name)
             i += 2
             continue
         if len(a) > 1 and a[0] in "-+" and not a.startswith("--"):
@@ -72,12 +108,12 @@ async def bash_main(kernel: Kernel, proc: Process) -> int:
                 elif c in FLAG_TO_OPTION:
                     (state.options.add if a[0] == "-" else state.options.discard)(FLAG_TO_OPTION[c])
                 elif c not in "ilp":
-                    await _write(proc, 2, f"{invoked}: {a[0]}{c}: invalid option\n{_USAGE}")
+                    await _write(proc, 2, f"{invoked}: {a[0]}{c}: invalid option\n{_BAD_OPTION_USAGE}")
                     return 2
             i += 1
             continue
         if a.startswith("--"):
-            await _write(proc, 2, f"{invoked}: {a}: invalid option\n{_USAGE}")
+            await _write(proc, 2, f"{invoked}: {a}: invalid option\n{_BAD_OPTION_USAGE}")
             return 2
         break
     rest = args[i:]
@@ -87,6 +123,8 @@ async def bash_main(kernel: Kernel, proc: Process) -> int:
             await _write(proc, 2, f"{invoked}: -c: option requires an argument\n")
             return 2
         command = rest[0]
+        state.set("BASH_EXECUTION_STRING", command)
+        sh.c_string = True
         if len(rest) > 1:
             state.argv0 = rest[1]
             state.positional = rest[2:]
@@ -101,8 +139,10 @@ async def bash_main(kernel: Kernel, proc: Process) -> int:
         try:
             data = kernel.fs.read_file(path, proc.cwd)
         except VfsError as e:
-            await _write(proc, 2, f"{invoked}: {path}: {strerror(e.errno)}\n")
-            return 127 if e.errno == 44 else 126
+            # bash opens a directory fine and fails reading it, as the script
+            who = path if e.errno == Errno.EISDIR else invoked
+            await _write(proc, 2, f"{who}: {path}: {strerror(e.errno)}\n")
+            return 127 if e.errno == Errno.ENOENT else 126
         state.argv0 = path
         state.positional = rest[1:]
         state.source_stack = [path]
@@ -113,6 +153,7 @@ async def bash_main(kernel: Kernel, proc: Process) -> int:
             text = "\n" + text.split("\n", 1)[1] if "\n" in text else ""
         return await _run(sh, text)
     state.positional = rest
+    state.argv0 = invoked
     state.source_stack = ["stdin"]
     sh.command_mode = False
     chunks = []

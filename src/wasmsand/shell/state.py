@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .errors import ShellError
+from .errors import AbandoningError, ShellError
 
 if TYPE_CHECKING:
     from ..vfs import Directory
@@ -136,6 +136,9 @@ class ShellState:
         self.globals: dict[str, Var] = {}
         self.frames: list[Frame] = []
         self.functions: dict[str, ast.FunctionDef] = {}
+        self.exported_functions: set[str] = set()  # export -f: passed to child shells
+        self.function_files: dict[str, str] = {}  # where each function was defined (BASH_SOURCE)
+        self.current_command: ast.SimpleCommand | None = None  # BASH_COMMAND (not updated in traps)
         self.aliases: dict[str, str] = {}
         self.options: set[str] = {"braceexpand", "hashall", "interactive-comments"}
         self.shopts: set[str] = set(DEFAULT_SHOPTS)
@@ -160,13 +163,42 @@ class ShellState:
         self.seconds_base = 0
         self.lineno = 0
         self.source_stack: list[str] = []
+        self.source_call_lines: list[int] = []  # where each `source` running now was called (BASH_LINENO)
         self.subshell_level = 0
         self.trace_depth = 0  # eval, source and command substitution nesting, for set -x
         self.interactive = False
         self.getopts_nextchar = 0
         for name, value in env.items():
+            if name.startswith("BASH_FUNC_") and name.endswith("%%") and self._import_function(name[10:-2], value):
+                continue
             self.globals[name] = Var(value, {"x"})
         self.globals["_"] = Var("bash", set())
+
+    def _import_function(self, name: str, text: str) -> bool:
+        """A function a parent exported (``BASH_FUNC_name%%=() {...}``)."""
+        from . import ast
+        from .errors import ParseError
+        from .parser import parse
+
+        if not text.startswith("() "):
+            return False
+        try:
+            lists = parse(f"{name} {text}")
+        except ParseError:
+            return False
+        if len(lists) != 1 or len(lists[0].items) != 1:
+            return False
+        item = lists[0].items[0].command
+        fn = item.first.commands[0] if not item.rest and len(item.first.commands) == 1 else None
+        if not isinstance(fn, ast.FunctionDef) or fn.name != name:
+            return False
+        self.functions[name] = fn
+        self.exported_functions.add(name)
+        return True
+
+    def remove_function(self, name: str) -> None:
+        self.functions.pop(name, None)
+        self.exported_functions.discard(name)
 
     # -- scopes --------------------------------------------------------------
 
@@ -250,7 +282,7 @@ class ShellState:
             if index < 0:
                 top = last_index(var.value)  # type: ignore[arg-type]
                 if top + index < 0:
-                    raise ShellError(f"{name}[{index}]: bad array subscript")
+                    raise AbandoningError(f"{name}[{index}]: bad array subscript")
                 index = top + index
             put_index(var.value, index, value)  # type: ignore[arg-type]
 
@@ -313,6 +345,12 @@ class ShellState:
                     value = var.scalar()
                     if value is not None:
                         env[name] = value
+        if self.exported_functions:
+            from .printer import exported_function_text
+
+            for name in sorted(self.exported_functions):
+                if name in self.functions:
+                    env[f"BASH_FUNC_{name}%%"] = exported_function_text(self.functions[name])
         return env
 
     def sourced_files(self) -> list[str]:
@@ -349,6 +387,8 @@ class ShellState:
             for f in self.frames
         ]
         other.functions = dict(self.functions)
+        other.exported_functions = set(self.exported_functions)
+        other.function_files = dict(self.function_files)
         other.aliases = dict(self.aliases)
         other.options = set(self.options)
         other.shopts = set(self.shopts)
@@ -363,5 +403,6 @@ class ShellState:
         other.disabled_builtins = set(self.disabled_builtins)
         other.rng = random.Random(self.rng.random())
         other.source_stack = list(self.source_stack)
+        other.source_call_lines = list(self.source_call_lines)
         other.subshell_level = self.subshell_level + 1
         return other

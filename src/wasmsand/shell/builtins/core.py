@@ -168,17 +168,20 @@ async def source(sh: Shell, argv: list[str]) -> int:
     if len(argv) > 2:
         st.positional = argv[2:]
     st.source_stack.append(path)
+    st.source_call_lines.append(st.lineno)
     st.trace_depth += 1
     saved_name, saved_mode = sh.name, sh.command_mode
     sh.name, sh.command_mode = path, False
     try:
-        return await sh.run_source(data.decode("utf-8", "surrogateescape"), source_name=path)
+        # a syntax error ends the file, not the shell that sources it
+        return await sh.run_source(data.decode("utf-8", "surrogateescape"), source_name=path, syntax_fatal=False)
     except ReturnFromFunction as e:
         return e.status
     finally:
         st.trace_depth -= 1
         sh.name, sh.command_mode = saved_name, saved_mode
         st.source_stack.pop()
+        st.source_call_lines.pop()
         if len(argv) > 2:
             st.positional = saved
 

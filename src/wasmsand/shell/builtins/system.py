@@ -582,7 +582,7 @@ class _TestError(Exception):
 
 def _int(text: str) -> int:
     t = text.strip()
-    if not re.fullmatch(r"[+-]?\d+", t):
+    if not re.fullmatch(r"[+-]?\d+", t) or not -(2**63) <= int(t) < 2**63:  # bash's intmax_t
         raise _TestError(f"{text}: integer expression expected")
     return int(t)
 

@@ -19,6 +19,12 @@ _ATTR_ORDER = "aAilnrtux"
 
 
 def _dq(value: str) -> str:
+    """A value as `declare -p` shows it: double-quoted, or ``$'...'`` when
+    it holds control characters."""
+    from ..expand import ansi_c_quote, needs_ansi_c
+
+    if needs_ansi_c(value):
+        return ansi_c_quote(value)
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("`", "\\`") + '"'
 
 
@@ -113,8 +119,12 @@ async def declare(sh: Shell, argv: list[str], *, local: bool = False, cmd: str |
             await sh.error(f"{cmd}: {name}: readonly variable")
             status = 1
             continue
-        if "A" in on and isinstance(var.value, dict) and "A" not in var.attrs and var.value:
+        if "A" in on and isinstance(var.value, dict) and "A" not in var.attrs and (var.value or "a" in var.attrs):
             await sh.error(f"{cmd}: {name}: cannot convert indexed to associative array")
+            status = 1
+            continue
+        if "a" in on and "A" in var.attrs:
+            await sh.error(f"{cmd}: {name}: cannot convert associative to indexed array")
             status = 1
             continue
         for c in on:
@@ -240,6 +250,8 @@ async def export(sh: Shell, argv: list[str]) -> int:
         return 2
     on, _off, names = parsed
     st = sh.state
+    if "f" in on:
+        return await _export_functions(sh, on, names)
     if not names or "p" in on:
         for name in st.all_names():
             var = st.lookup(name)
@@ -259,8 +271,6 @@ async def export(sh: Shell, argv: list[str]) -> int:
             if var is not None:
                 var.attrs.discard("x")
             continue
-        if "f" in on:
-            continue
         try:
             if m:
                 value = m.group(5)
@@ -276,6 +286,26 @@ async def export(sh: Shell, argv: list[str]) -> int:
         except ShellError as e:
             await sh.error(f"export: {e.message}" if not e.message.startswith(name) else e.message)
             status = 1
+    return status
+
+
+async def _export_functions(sh: Shell, on: set[str], names: list[str]) -> int:
+    """``export -f``: functions that child shells get (``-n`` takes that
+    back); without names, the exported ones as `declare -f` shows them."""
+    st = sh.state
+    if not names:
+        for name in sorted(st.exported_functions & st.functions.keys()):
+            await sh.out(function_text(st.functions[name]) + f"\ndeclare -fx {name}\n")
+        return 0
+    status = 0
+    for name in names:
+        if name not in st.functions:
+            await sh.error(f"export: {name}: not a function")
+            status = 1
+        elif "n" in on:
+            st.exported_functions.discard(name)
+        else:
+            st.exported_functions.add(name)
     return status
 
 
@@ -331,7 +361,7 @@ async def unset(sh: Shell, argv: list[str]) -> int:
     status = 0
     for name in names:
         if "f" in on:
-            st.functions.pop(name, None)
+            st.remove_function(name)
             continue
         m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]", name, re.S)
         if m:
@@ -359,12 +389,15 @@ async def unset(sh: Shell, argv: list[str]) -> int:
                 st.unset(m.group(1))
             continue
         if not _NAME.fullmatch(name):
+            if "v" not in on:  # bash then takes it as a function's name
+                st.remove_function(name)
+                continue
             await sh.error(f"unset: `{name}': not a valid identifier")
             status = 1
             continue
         try:
             if "v" not in on and st.lookup(name) is None and name in st.functions:
-                st.functions.pop(name, None)
+                st.remove_function(name)
                 continue
             st.unset(name)
         except ShellError as e:
