@@ -8,13 +8,13 @@
 //! Numbers are decimal digit strings with a scale, and every operation
 //! truncates to the scale GNU's libbc documents for it.
 
+use super::bc_mathlib::{FUNCTIONS, LIBRARY, LIB_VAR_IDS};
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::rc::Rc;
 use std::io::{Read, Write};
+use std::rc::Rc;
 
 use wsutil::args::{self, HasArg, Item, Spec, HELP};
-use super::bc_mathlib::{FUNCTIONS, LIBRARY, LIB_VAR_IDS};
 use wsutil::io::{stdout, Out};
 
 pub const APPLETS: &[wsutil::Applet] = &[("bc", main)];
@@ -2147,18 +2147,26 @@ impl Bc {
                 _ => (c - b'A') as u64 + 10,
             }
         };
-        let b = t.as_bytes();
+        // GNU's scanner drops leading zeros (a zero keeps one).
+        let mut b = t.as_bytes();
+        while b.len() > 1 && b[0] == b'0' {
+            b = &b[1..];
+        }
         if b.len() == 1 {
             return Num::from_u64(dv(b[0]));
         }
-        let (int, frac) = match t.find('.') {
+        let (int, frac) = match b.iter().position(|&c| c == b'.') {
             Some(p) => (&b[..p], &b[p + 1..]),
             None => (b, &b[..0]),
         };
         let bn = Num::from_u64(base);
         let mut v = Num::default();
+        // Outside base ten, a lone digit before the point keeps its
+        // value too ("F.8" is 15.6 in base 12).
+        let keep = base != 10 && int.len() == 1;
         for &c in int {
-            v = add(&mul(&v, &bn, 0), &Num::from_u64(dv(c).min(base - 1)));
+            let d = if keep { dv(c) } else { dv(c).min(base - 1) };
+            v = add(&mul(&v, &bn, 0), &Num::from_u64(d));
         }
         if frac.is_empty() {
             return v;
