@@ -2138,7 +2138,8 @@ impl Bc {
     }
 
     /// A numeric literal in the current input base: a lone digit keeps
-    /// its value; in longer numbers digits past the base count as base-1.
+    /// its value (outside base ten, a lone digit before the point too);
+    /// elsewhere digits past the base count as base-1.
     fn constant(&self, t: &str) -> Num {
         let base = self.ibase;
         let dv = |c: u8| -> u64 {

@@ -13,6 +13,10 @@
 //!
 //! Each function reduces its argument with a standard identity and sums
 //! a Taylor series until a term truncates to zero.
+//!
+//! The code is laid out differently from GNU's, so a runtime message
+//! from inside a library function would give another address; no
+//! argument that finishes in reasonable time raises one.
 
 pub const APPLETS: &[wsutil::Applet] = &[];
 
