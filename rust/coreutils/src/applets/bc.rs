@@ -1,5 +1,6 @@
 //! `bc`: the arbitrary-precision calculator language, as GNU bc 1.07 runs
-//! it (without the `-l` math library, which is refused).
+//! it. `-l` loads the math library (s, c, a, l, e, j and scale=20), which
+//! is bc code of its own (bc_mathlib.rs) run before the user's input.
 //!
 //! Input is parsed a top-level line at a time and compiled to a small
 //! stack code whose instruction sizes follow GNU's byte code, so the
@@ -7,10 +8,11 @@
 //! Numbers are decimal digit strings with a scale, and every operation
 //! truncates to the scale GNU's libbc documents for it.
 
+use super::bc_mathlib::{FUNCTIONS, LIBRARY, LIB_VAR_IDS};
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::rc::Rc;
 use std::io::{Read, Write};
+use std::rc::Rc;
 
 use wsutil::args::{self, HasArg, Item, Spec, HELP};
 use wsutil::io::{stdout, Out};
@@ -58,6 +60,7 @@ pub fn main(argv: &[String]) -> i32 {
         }
     };
     let mut files = Vec::new();
+    let mut mathlib = false;
     for item in items {
         match item {
             Item::Opt(HELP | 'h', _) => {
@@ -69,7 +72,7 @@ pub fn main(argv: &[String]) -> i32 {
                 return 0;
             }
             Item::Opt('q', _) => {}
-            Item::Opt('l', _) => return wsutil::report(&wsutil::Error::Unsupported("--mathlib".into()), 1),
+            Item::Opt('l', _) => mathlib = true,
             Item::Opt('i', _) => return wsutil::report(&wsutil::Error::Unsupported("--interactive".into()), 1),
             Item::Opt('s', _) => return wsutil::report(&wsutil::Error::Unsupported("--standard".into()), 1),
             Item::Opt('w', _) => return wsutil::report(&wsutil::Error::Unsupported("--warn".into()), 1),
@@ -85,6 +88,9 @@ pub fn main(argv: &[String]) -> i32 {
         Err(_) => 70,
     };
     let mut bc = Bc::new(stdout(), line_len);
+    if mathlib {
+        bc.load_mathlib();
+    }
     let mut status = 0;
     for f in &files {
         match std::fs::read(f) {
@@ -191,54 +197,137 @@ fn mag_sub(a: &[u8], b: &[u8]) -> Vec<u8> {
     trim(r)
 }
 
+/// Digits (least significant first) packed four to a limb.
+fn limbs(m: &[u8]) -> Vec<u64> {
+    m.chunks(4).map(|c| c.iter().rev().fold(0u64, |v, &d| v * 10 + d as u64)).collect()
+}
+
 fn mag_mul(a: &[u8], b: &[u8]) -> Vec<u8> {
     if a.is_empty() || b.is_empty() {
         return Vec::new();
     }
-    let mut acc = vec![0u64; a.len() + b.len() + 1];
-    for (i, &x) in a.iter().enumerate() {
-        if x == 0 {
+    let (x, y) = (limbs(a), limbs(b));
+    // Each product is below 10^8, so a column of up to 10^11 of them
+    // cannot overflow before the carry pass.
+    let mut acc = vec![0u64; x.len() + y.len() + 1];
+    for (i, &p) in x.iter().enumerate() {
+        if p == 0 {
             continue;
         }
-        for (j, &y) in b.iter().enumerate() {
-            acc[i + j] += (x as u64) * (y as u64);
-        }
-        // Keep the sums small enough never to overflow.
-        if i % 1_000_000 == 999_999 {
-            carry_all(&mut acc);
+        for (j, &q) in y.iter().enumerate() {
+            acc[i + j] += p * q;
         }
     }
-    carry_all(&mut acc);
-    trim(acc.into_iter().map(|d| d as u8).collect())
-}
-
-fn carry_all(acc: &mut [u64]) {
+    let mut r = Vec::with_capacity(acc.len() * 4);
     let mut carry = 0u64;
-    for d in acc.iter_mut() {
-        let s = *d + carry;
-        *d = s % 10;
-        carry = s / 10;
+    for v in acc {
+        let s = v + carry;
+        let mut l = s % 10_000;
+        carry = s / 10_000;
+        for _ in 0..4 {
+            r.push((l % 10) as u8);
+            l /= 10;
+        }
     }
+    while carry > 0 {
+        r.push((carry % 10) as u8);
+        carry /= 10;
+    }
+    trim(r)
 }
 
 /// Quotient and remainder of long division (b non-zero).
 fn mag_divmod(a: &[u8], b: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let high = |m: &[u8]| m.iter().rposition(|&d| d != 0).map_or(0, |p| p + 1);
+    let (a, b) = (&a[..high(a)], &b[..high(b)]);
     if mag_cmp(a, b) == Ordering::Less {
         return (Vec::new(), a.to_vec());
     }
-    let mut q = vec![0u8; a.len()];
-    let mut rem: Vec<u8> = Vec::new();
-    for i in (0..a.len()).rev() {
-        rem.insert(0, a[i]);
-        rem = trim(rem);
-        let mut d = 0u8;
-        while mag_cmp(&rem, b) != Ordering::Less {
-            rem = mag_sub(&rem, b);
+    if b.len() <= 17 {
+        return divmod_small(a, b.iter().rev().fold(0u64, |v, &d| v * 10 + d as u64));
+    }
+    divmod_long(a, b)
+}
+
+/// Long division by a divisor of 18 digits or more, in place on a copy
+/// of the dividend: each quotient digit is estimated from the top 18
+/// digits of the partial remainder over the divisor's top 17, which is
+/// off by at most one, and corrected after the subtraction.
+fn divmod_long(a: &[u8], b: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let m = b.len();
+    let top = |d: &[u8], hi: usize, k: usize| d[hi + 1 - k..=hi].iter().rev().fold(0u64, |v, &x| v * 10 + x as u64);
+    let btop = top(b, m - 1, 17);
+    let mut r = a.to_vec();
+    r.push(0);
+    let mut q = vec![0u8; a.len() - m + 1];
+    for i in (0..=a.len() - m).rev() {
+        let w = &mut r[i..=i + m];
+        let mut d = (top(w, m, 18) / btop).min(9) as u8;
+        if d > 0 && sub_mul(w, b, d) {
+            // Too big by one: add the divisor back.
+            add_back(w, b);
+            d -= 1;
+        }
+        if cmp_window(w, b) != Ordering::Less {
+            sub_mul(w, b, 1);
             d += 1;
         }
         q[i] = d;
     }
-    (trim(q), rem)
+    r.truncate(m);
+    (trim(q), trim(r))
+}
+
+/// w -= d*b (w one digit longer than b); true if it went below zero,
+/// leaving w as its ten's complement.
+fn sub_mul(w: &mut [u8], b: &[u8], d: u8) -> bool {
+    let mut borrow = 0i32;
+    for k in 0..w.len() {
+        let mut v = w[k] as i32 - borrow - b.get(k).map_or(0, |&x| x as i32 * d as i32);
+        borrow = 0;
+        if v < 0 {
+            borrow = (-v + 9) / 10;
+            v += borrow * 10;
+        }
+        w[k] = v as u8;
+    }
+    borrow > 0
+}
+
+fn add_back(w: &mut [u8], b: &[u8]) {
+    let mut carry = 0u8;
+    for k in 0..w.len() {
+        let s = w[k] + b.get(k).copied().unwrap_or(0) + carry;
+        w[k] = s % 10;
+        carry = s / 10;
+    }
+}
+
+/// Compares a window (one digit longer than b, maybe with high zeros)
+/// with b.
+fn cmp_window(w: &[u8], b: &[u8]) -> Ordering {
+    if w[b.len()] != 0 {
+        return Ordering::Greater;
+    }
+    mag_cmp(&w[..b.len()], b)
+}
+
+/// Short division by a divisor below 10^17: one pass, no allocation
+/// per digit (the series' divisions by small integers are these).
+fn divmod_small(a: &[u8], b: u64) -> (Vec<u8>, Vec<u8>) {
+    let mut q = vec![0u8; a.len()];
+    let mut rem = 0u64;
+    for i in (0..a.len()).rev() {
+        rem = rem * 10 + a[i] as u64;
+        q[i] = (rem / b) as u8;
+        rem %= b;
+    }
+    let mut r = Vec::new();
+    while rem > 0 {
+        r.push((rem % 10) as u8);
+        rem /= 10;
+    }
+    (trim(q), r)
 }
 
 /// m * 10^k.
@@ -671,6 +760,12 @@ struct Parser<'a> {
     illegal: Vec<(usize, String)>,
     loops: Vec<Loop>,
     in_func: bool,
+    /// With `-l`: calls to a library function that the user has not
+    /// redefined go to the library's own copy (named "@e", ...), as GNU's
+    /// numbered calls do.
+    mathlib: bool,
+    /// While the library itself is read: definitions take the "@" names.
+    loading_lib: bool,
     /// Variable, array and function numbers, by first appearance (GNU's
     /// byte code holds these numbers: one byte below 128, else two).
     var_ids: HashMap<String, usize>,
@@ -1232,6 +1327,7 @@ impl<'a> Parser<'a> {
                 }
                 self.expect_op(")")?;
                 let s = id_size(&mut self.fn_ids, &n);
+                let n = if self.mathlib && self.lib_call(&n) { format!("@{}", n) } else { n };
                 let n_args = kinds.len();
                 code.emit(Op::Call(n, kinds), 2 + s + n_args);
             }
@@ -1262,6 +1358,22 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// A parameter or auto takes its number when declared, as in GNU.
+    fn declare(&mut self, name: &str, arr: bool) {
+        if arr {
+            id_size(&mut self.arr_ids, name);
+        } else {
+            id_size(&mut self.var_ids, name);
+        }
+    }
+
+    /// Whether `name` still means the math library's function: it has
+    /// one of the numbers the library's functions were given.
+    fn lib_call(&self, name: &str) -> bool {
+        let n = FUNCTIONS.len();
+        FUNCTIONS.contains(&name) && self.fn_ids.get(name).map_or(false, |&i| i <= n)
+    }
+
     /// Whether the character after the current token opens a parenthesis.
     fn peek_is_paren(&self) -> bool {
         let rest = &self.lex.src[self.lex.pos..];
@@ -1276,7 +1388,15 @@ impl<'a> Parser<'a> {
             Tok::Ident(n) => n,
             _ => return Err(self.err()),
         };
+        if self.mathlib && !self.loading_lib && self.lib_call(&name) {
+            // GNU gives a redefined library function a new number; the
+            // library's calls (and earlier ones) keep the old one.
+            if let Some(old) = self.fn_ids.remove(&name) {
+                self.fn_ids.insert(format!("@{}", name), old);
+            }
+        }
         id_size(&mut self.fn_ids, &name);
+        let name = if self.loading_lib { format!("@{}", name) } else { name };
         self.advance();
         self.expect_op("(")?;
         let mut f = Func::default();
@@ -1294,6 +1414,7 @@ impl<'a> Parser<'a> {
                 } else {
                     false
                 };
+                self.declare(&p, arr);
                 f.params.push((p, arr));
                 if self.is_op(",") {
                     self.advance();
@@ -1324,6 +1445,7 @@ impl<'a> Parser<'a> {
                 if f.params.iter().any(|(q, _)| *q == p) {
                     return Err(PErr::Syntax(self.tok_line, "variable in both parameter and auto lists".into()));
                 }
+                self.declare(&p, arr);
                 f.autos.push((p, arr));
                 if self.is_op(",") {
                     self.advance();
@@ -1412,6 +1534,9 @@ struct Bc {
     arr_ids: HashMap<String, usize>,
     fn_ids: HashMap<String, usize>,
     halted: bool,
+    /// `-l` was given (see `Parser::mathlib`).
+    mathlib: bool,
+    loading_lib: bool,
 }
 
 impl Bc {
@@ -1431,6 +1556,8 @@ impl Bc {
             arr_ids: HashMap::new(),
             fn_ids: HashMap::new(),
             halted: false,
+            mathlib: false,
+            loading_lib: false,
         }
     }
 
@@ -1470,6 +1597,8 @@ impl Bc {
             illegal: Vec::new(),
             loops: Vec::new(),
             in_func: false,
+            mathlib: self.mathlib,
+            loading_lib: self.loading_lib,
             var_ids: std::mem::take(&mut self.var_ids),
             arr_ids: std::mem::take(&mut self.arr_ids),
             fn_ids: std::mem::take(&mut self.fn_ids),
@@ -1517,7 +1646,10 @@ impl Bc {
                         continue;
                     }
                     if let Some(code) = code {
+                        // The numbering is the parser's; messages use it.
+                        std::mem::swap(&mut self.var_ids, &mut p.var_ids);
                         self.exec_main(&code);
+                        std::mem::swap(&mut self.var_ids, &mut p.var_ids);
                         if self.halted {
                             break true;
                         }
@@ -1539,6 +1671,20 @@ impl Bc {
         self.arr_ids = p.arr_ids;
         self.fn_ids = p.fn_ids;
         quit
+    }
+
+    /// `-l`: runs the math library. Its functions are numbered first
+    /// (e, l, s, a, c, j, as in GNU's), and its variables take no numbers
+    /// from the user's (GNU loads it as compiled code), which matters to
+    /// the byte-code addresses in error messages.
+    fn load_mathlib(&mut self) {
+        self.mathlib = true;
+        self.loading_lib = true;
+        self.fn_ids = FUNCTIONS.iter().enumerate().map(|(i, n)| (n.to_string(), i + 1)).collect();
+        self.run_source(LIBRARY.as_bytes(), "(libmath)");
+        self.loading_lib = false;
+        self.var_ids.clear();
+        self.arr_ids.clear();
     }
 
     fn report_illegal(&mut self, p: &mut Parser, name: &str) {
@@ -1779,6 +1925,12 @@ impl Bc {
                     if x.neg {
                         return Err(err(adr, "Square root of a negative number"));
                     }
+                    // GNU answers 0 and 1 for themselves, at scale 0.
+                    let one = Num::from_u64(1);
+                    if x.is_zero() || x.cmp(&one) == Ordering::Equal {
+                        stack.push(Val::N(if x.is_zero() { Num::default() } else { one }));
+                        continue;
+                    }
                     let rs = self.scale.max(x.scale);
                     let m = shift(&x.mag, 2 * rs - x.scale);
                     stack.push(Val::N(Num { neg: false, mag: mag_isqrt(&m), scale: rs }.norm()));
@@ -1793,24 +1945,9 @@ impl Bc {
                         None => return Err(err(adr - kinds.len() - 1, &format!("Function {} not defined.", name))),
                     };
                     let args: Vec<Val> = stack.split_off(stack.len().saturating_sub(kinds.len()));
-                    for (i, k) in kinds.iter().enumerate() {
-                        let a = adr - kinds.len() + i;
-                        match f.params.get(i) {
-                            None => return Err(err(a, "Parameter number mismatch")),
-                            Some((p, arr)) if arr != k => {
-                                // GNU goes on to the count check after this.
-                                let _ = self.out.flush();
-                                eprintln!("{}", message(&err(a, &format!("Parameter type mismatch parameter {}.", p))));
-                                return Err(err(adr, "Parameter number mismatch"));
-                            }
-                            _ => {}
-                        }
-                    }
-                    if kinds.len() < f.params.len() {
-                        return Err(err(adr, "Parameter number mismatch"));
-                    }
+                    self.check_params(&f, name, kinds, func, adr)?;
                     self.enter(&f, args);
-                    frames.push(Frame { f, name: Rc::from(name.as_str()), pc: 0 });
+                    frames.push(Frame { f, name: self.frame_name(name), pc: 0 });
                 }
                 Op::Jump(t) => frames[top].pc = *t,
                 Op::JumpZero(t) => {
@@ -1845,6 +1982,73 @@ impl Bc {
                 }
                 Op::Halt => return Err(Stop::Halt),
             }
+        }
+    }
+
+    /// GNU's check of a call's arguments against the parameters. Its
+    /// byte code lists the argument kinds last first, and it walks the
+    /// parameters from the last too, so arguments pair with parameters
+    /// from the end. After a type mismatch GNU steps into memory past the
+    /// parameter list: on Debian 12 a mismatch at the first argument is
+    /// followed by a count mismatch, and one elsewhere crashes it (here
+    /// the call just fails). An array given for a number names the variable
+    /// numbered one after the parameter (GNU indexes its names off by
+    /// one there), or "(null)".
+    fn check_params(&mut self, f: &Func, name: &str, kinds: &[bool], func: &str, adr: usize) -> Result<(), Stop> {
+        let err = |a: usize, m: &str| Stop::Error(format!("Runtime error (func={}, adr={}): {}", func, a, m));
+        let n = kinds.len();
+        let np = f.params.len();
+        for j in 0..n {
+            let a = adr - n + j;
+            if j >= np {
+                return Err(err(a, "Parameter number mismatch"));
+            }
+            let (p, arr) = &f.params[np - 1 - j];
+            if *arr == kinds[n - 1 - j] {
+                continue;
+            }
+            let m = if *arr {
+                format!("Parameter type mismatch parameter {}.", p)
+            } else {
+                format!("Parameter type mismatch, parameter {}.", self.var_after(name, p))
+            };
+            if j + 1 < n {
+                return Err(err(a, &m));
+            }
+            let _ = self.out.flush();
+            eprintln!("{}", message(&err(a, &m)));
+            return Err(err(adr, "Parameter number mismatch"));
+        }
+        if n < np {
+            return Err(err(adr, "Parameter number mismatch"));
+        }
+        Ok(())
+    }
+
+    /// The name of the variable GNU numbers one after parameter `param`
+    /// of function `called`, or "(null)". The library's variables are
+    /// numbered apart from the user's (GNU loads its library compiled).
+    fn var_after(&self, called: &str, param: &str) -> String {
+        let id = if called.starts_with('@') {
+            LIB_VAR_IDS.iter().find(|(v, _)| *v == param).map(|(_, i)| *i)
+        } else {
+            self.var_ids.get(param).copied()
+        };
+        let next = id.and_then(|i| self.var_ids.iter().find(|(_, &j)| j == i + 1));
+        next.map_or_else(|| "(null)".to_string(), |(v, _)| v.clone())
+    }
+
+    /// The name a called function goes by in messages: the library's
+    /// own copies answer to their plain names, and (with `-l`) a user's
+    /// redefinition of one of them to none, since GNU numbers it anew
+    /// without naming the number.
+    fn frame_name(&self, called: &str) -> Rc<str> {
+        if let Some(lib) = called.strip_prefix('@') {
+            Rc::from(lib)
+        } else if self.mathlib && FUNCTIONS.contains(&called) {
+            Rc::from("(null)")
+        } else {
+            Rc::from(called)
         }
     }
 
@@ -1934,7 +2138,8 @@ impl Bc {
     }
 
     /// A numeric literal in the current input base: a lone digit keeps
-    /// its value; in longer numbers digits past the base count as base-1.
+    /// its value (outside base ten, a lone digit before the point too);
+    /// elsewhere digits past the base count as base-1.
     fn constant(&self, t: &str) -> Num {
         let base = self.ibase;
         let dv = |c: u8| -> u64 {
@@ -1943,18 +2148,26 @@ impl Bc {
                 _ => (c - b'A') as u64 + 10,
             }
         };
-        let b = t.as_bytes();
+        // GNU's scanner drops leading zeros (a zero keeps one).
+        let mut b = t.as_bytes();
+        while b.len() > 1 && b[0] == b'0' {
+            b = &b[1..];
+        }
         if b.len() == 1 {
             return Num::from_u64(dv(b[0]));
         }
-        let (int, frac) = match t.find('.') {
+        let (int, frac) = match b.iter().position(|&c| c == b'.') {
             Some(p) => (&b[..p], &b[p + 1..]),
             None => (b, &b[..0]),
         };
         let bn = Num::from_u64(base);
         let mut v = Num::default();
+        // Outside base ten, a lone digit before the point keeps its
+        // value too ("F.8" is 15.6 in base 12).
+        let keep = base != 10 && int.len() == 1;
         for &c in int {
-            v = add(&mul(&v, &bn, 0), &Num::from_u64(dv(c).min(base - 1)));
+            let d = if keep { dv(c) } else { dv(c).min(base - 1) };
+            v = add(&mul(&v, &bn, 0), &Num::from_u64(d));
         }
         if frac.is_empty() {
             return v;
