@@ -165,6 +165,9 @@ pub enum Op {
     AugElem(Var, BinOp),
     IncrVar(Var, f64),
     IncrElem(Var, f64),
+    /// `v = x` as a statement (x on top), and `v = $n`.
+    StoreVar(Var),
+    StoreVarField(Var, u32),
     /// `$n OP number` without a value for the field.
     CmpFieldNum(u32, CmpOp, f64),
     /// `print $a, $b, ...` to standard output: the field numbers are
@@ -755,6 +758,20 @@ impl Compiler {
     fn update_stmt(&mut self, e: &Expr) -> bool {
         self.at(e.pos);
         match &e.kind {
+            ExprKind::Assign(None, Lvalue::Var(name), rhs) => {
+                let v = self.var(name);
+                match Self::const_field(rhs) {
+                    Some(n) if n > 0 => {
+                        self.emit(Op::StoreVarField(v, n));
+                    }
+                    _ => {
+                        self.expr(rhs);
+                        self.at(e.pos);
+                        self.emit(Op::StoreVar(v));
+                    }
+                }
+                true
+            }
             ExprKind::Assign(Some(op), lv, rhs) => match lv {
                 Lvalue::Var(name) => {
                     let v = self.var(name);

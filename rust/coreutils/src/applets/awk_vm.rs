@@ -140,7 +140,7 @@ pub struct Vm<'p> {
     const_re: Vec<Option<Rc<Regex>>>,
     /// Regex constants that are plain ASCII text, matched as substrings
     /// when case matters.
-    const_lit: Vec<Option<Vec<u8>>>,
+    const_lit: Vec<Option<memchr::memmem::Finder<'static>>>,
     const_re_icase: Vec<Option<Rc<Regex>>>,
     dyn_re: HashMap<(Vec<u8>, bool), Rc<Regex>>,
     splitters: HashMap<Vec<u8>, Rc<Splitter>>,
@@ -358,11 +358,11 @@ impl<'p> Vm<'p> {
     /// Regex constant `i` as plain text to look for, if it is one and
     /// case matters.
     #[inline]
-    fn literal(&self, i: u32) -> Option<&[u8]> {
+    fn literal(&self, i: u32) -> Option<&memchr::memmem::Finder<'static>> {
         if self.icase {
             return None;
         }
-        self.const_lit[i as usize].as_deref()
+        self.const_lit[i as usize].as_ref()
     }
 
     pub fn dyn_regex(&mut self, pat: &[u8]) -> R<Rc<Regex>> {
@@ -533,6 +533,9 @@ impl<'p> Vm<'p> {
 
     /// The array a variable holds, making an untyped one an array.
     pub fn array(&mut self, v: Var) -> R<ArrRc> {
+        if let Slot::Arr(a) = self.slot(v) {
+            return Ok(a.clone());
+        }
         let name = self.var_name(v);
         let slot = self.slot(v);
         match slot {
@@ -1095,7 +1098,7 @@ impl<'p> Vm<'p> {
                 Op::MatchRecord(i) => {
                     self.rebuild();
                     let m = match self.literal(*i) {
-                        Some(lit) => memchr::memmem::find(&self.rec.text, lit).is_some(),
+                        Some(lit) => lit.find(&self.rec.text).is_some(),
                         None => {
                             let re = self.const_regex(*i)?;
                             re.is_match(&self.rec.text, ExecFlags::default())
@@ -1142,7 +1145,7 @@ impl<'p> Vm<'p> {
                 Op::Aug(lv, op) => {
                     let rhs = self.pop().to_num();
                     let (cur, key) = self.read_lv(*lv)?;
-                    let r = self.arith(*op, cur.to_num(), rhs)?;
+                    let r = aug_arith(*op, cur.to_num(), rhs)?;
                     self.write_lv(*lv, key, Value::Num(r))?;
                     self.stack.push(Value::Num(r));
                 }
@@ -1245,7 +1248,7 @@ impl<'p> Vm<'p> {
                     let s = self.pop();
                     let text = self.to_bytes(&s);
                     let m = match self.literal(*i) {
-                        Some(lit) => memchr::memmem::find(&text, lit).is_some(),
+                        Some(lit) => lit.find(&text).is_some(),
                         None => {
                             let re = self.const_regex(*i)?;
                             re.is_match(&text, ExecFlags::default())
@@ -1456,6 +1459,11 @@ impl<'p> Vm<'p> {
                     self.stack.push(bool_val(r));
                 }
                 Op::PrintFields(i) => self.print_fields(*i as usize)?,
+                Op::StoreVar(v) => {
+                    let x = self.pop();
+                    self.store(*v, x)?;
+                }
+                Op::StoreVarField(v, i) => self.store_var_field(*v, *i as usize)?,
             }
         }
     }
@@ -1478,14 +1486,39 @@ impl<'p> Vm<'p> {
         }
     }
 
+    /// `v = $i` as a statement: a plain variable that holds text of its
+    /// own takes the field's text in its buffer.
+    fn store_var_field(&mut self, v: Var, i: usize) -> R<()> {
+        self.split_to(i);
+        if let Some(&Field::Span(a, b)) = self.rec.fields.get(i - 1) {
+            let slot = match v {
+                Var::Global(g) if g >= NSPECIAL => Some(&mut self.globals[g as usize]),
+                Var::Global(_) => None,
+                Var::Local(l) => {
+                    let base = self.frames.last().map_or(0, |f| f.base);
+                    Some(&mut self.locals[base + l as usize])
+                }
+            };
+            if let Some(Slot::Val(Value::StrNum(rc))) = slot {
+                if let Some(buf) = Rc::get_mut(rc) {
+                    buf.clear();
+                    buf.extend_from_slice(&self.rec.text[a..b]);
+                    return Ok(());
+                }
+            }
+        }
+        let f = self.get_field(i as f64)?;
+        self.store(v, f)
+    }
+
     /// `v op= rhs` (and `v++`) as a statement.
     fn update_var(&mut self, v: Var, op: BinOp, rhs: f64) -> R<()> {
         if let Some(x) = self.num_var_mut(v) {
-            *x = arith(op, *x, rhs)?;
+            *x = aug_arith(op, *x, rhs)?;
             return Ok(());
         }
         let cur = self.load(v)?.to_num();
-        let r = arith(op, cur, rhs)?;
+        let r = aug_arith(op, cur, rhs)?;
         self.store(v, Value::Num(r))
     }
 
@@ -1497,7 +1530,7 @@ impl<'p> Vm<'p> {
         let arr = self.array(a)?;
         let mut elems = arr.a.borrow_mut();
         let slot = elems.lookup(&key);
-        let r = arith(op, slot.to_num(), rhs)?;
+        let r = aug_arith(op, slot.to_num(), rhs)?;
         *slot = Value::Num(r);
         if a == Var::Global(ENVIRON) {
             self.environ_dirty = true;
@@ -2023,6 +2056,20 @@ pub fn type_name(v: &Value) -> &'static [u8] {
     }
 }
 
+/// Arithmetic of an assignment operator (`/=` and `%=` name themselves
+/// in the division error).
+#[inline]
+pub fn aug_arith(op: BinOp, a: f64, b: f64) -> R<f64> {
+    if b == 0.0 {
+        match op {
+            BinOp::Div => return fatal("division by zero attempted in `/='"),
+            BinOp::Mod => return fatal("division by zero attempted in `%='"),
+            _ => {}
+        }
+    }
+    arith(op, a, b)
+}
+
 /// Arithmetic with awk's division errors.
 #[inline]
 pub fn arith(op: BinOp, a: f64, b: f64) -> R<f64> {
@@ -2049,12 +2096,12 @@ pub fn arith(op: BinOp, a: f64, b: f64) -> R<f64> {
 /// A regex that only matches itself: ASCII without any operator (the
 /// `regex` machinery costs more than a substring search on short
 /// records).
-fn plain_text(pat: &[u8]) -> Option<Vec<u8>> {
+fn plain_text(pat: &[u8]) -> Option<memchr::memmem::Finder<'static>> {
     let special = |c: u8| b"\\^$.[]|()*+?{}".contains(&c);
     if pat.is_empty() || !pat.iter().all(|&c| c.is_ascii() && c != 0 && !special(c)) {
         return None;
     }
-    Some(pat.to_vec())
+    Some(memchr::memmem::Finder::new(pat).into_owned())
 }
 
 fn trunc_i(x: f64) -> i64 {
