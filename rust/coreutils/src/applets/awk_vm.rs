@@ -140,7 +140,7 @@ pub struct Vm<'p> {
     const_re: Vec<Option<Rc<Regex>>>,
     /// Regex constants that are plain ASCII text, matched as substrings
     /// when case matters.
-    const_lit: Vec<Option<memchr::memmem::Finder<'static>>>,
+    const_lit: Vec<Option<Literal>>,
     const_re_icase: Vec<Option<Rc<Regex>>>,
     dyn_re: HashMap<(Vec<u8>, bool), Rc<Regex>>,
     splitters: HashMap<Vec<u8>, Rc<Splitter>>,
@@ -161,6 +161,8 @@ pub struct Vm<'p> {
     counters_stale: bool,
     /// The buffer `print` builds a line in.
     obuf: Vec<u8>,
+    /// RT holds just this byte, as the fast path of `main_record` set it.
+    rt_byte: Option<u8>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -269,6 +271,7 @@ impl<'p> Vm<'p> {
             fnr: 0.0,
             counters_stale: false,
             obuf: Vec::new(),
+            rt_byte: None,
         }
     }
 
@@ -358,7 +361,7 @@ impl<'p> Vm<'p> {
     /// Regex constant `i` as plain text to look for, if it is one and
     /// case matters.
     #[inline]
-    fn literal(&self, i: u32) -> Option<&memchr::memmem::Finder<'static>> {
+    fn literal(&self, i: u32) -> Option<&Literal> {
         if self.icase {
             return None;
         }
@@ -639,6 +642,7 @@ impl<'p> Vm<'p> {
             ORS => self.ors = self.global_str(ORS).to_vec(),
             SUBSEP => self.subsep = self.global_str(SUBSEP).to_vec(),
             NR => self.nr = self.global_num(NR),
+            RT => self.rt_byte = None,
             FNR => self.fnr = self.global_num(FNR),
             _ => {}
         }
@@ -693,14 +697,14 @@ impl<'p> Vm<'p> {
     }
 
     /// Sets $0 from a buffer the caller gives up (no copy).
-    #[inline]
+    #[inline(always)]
     pub fn set_record_owned(&mut self, text: &mut Vec<u8>) {
         std::mem::swap(&mut self.rec.text, text);
         self.new_record();
     }
 
     /// Forgets the fields of the previous $0.
-    #[inline]
+    #[inline(always)]
     fn new_record(&mut self) {
         self.rec.fields.clear();
         self.rec.dirty = false;
@@ -708,7 +712,7 @@ impl<'p> Vm<'p> {
     }
 
     /// Splits until there are `want` fields or no more.
-    #[inline]
+    #[inline(always)]
     fn split_to(&mut self, want: usize) {
         if self.rec.fields.len() < want && self.rec.resume.is_some() {
             self.split_more(want);
@@ -807,6 +811,7 @@ impl<'p> Vm<'p> {
     }
 
     /// `$i` as a number, without building a string value.
+    #[inline(always)]
     fn field_num(&mut self, i: usize) -> R<f64> {
         self.split_to(i);
         Ok(match self.rec.fields.get(i - 1) {
@@ -1098,7 +1103,7 @@ impl<'p> Vm<'p> {
                 Op::MatchRecord(i) => {
                     self.rebuild();
                     let m = match self.literal(*i) {
-                        Some(lit) => lit.find(&self.rec.text).is_some(),
+                        Some(lit) => lit.is_in(&self.rec.text),
                         None => {
                             let re = self.const_regex(*i)?;
                             re.is_match(&self.rec.text, ExecFlags::default())
@@ -1248,7 +1253,7 @@ impl<'p> Vm<'p> {
                     let s = self.pop();
                     let text = self.to_bytes(&s);
                     let m = match self.literal(*i) {
-                        Some(lit) => lit.find(&text).is_some(),
+                        Some(lit) => lit.is_in(&text),
                         None => {
                             let re = self.const_regex(*i)?;
                             re.is_match(&text, ExecFlags::default())
@@ -1470,7 +1475,7 @@ impl<'p> Vm<'p> {
 
     /// A plain variable holding a number, to update in place (not a
     /// special variable: assigning those has side effects).
-    #[inline]
+    #[inline(always)]
     fn num_var_mut(&mut self, v: Var) -> Option<&mut f64> {
         let slot = match v {
             Var::Global(g) if g >= NSPECIAL => &mut self.globals[g as usize],
@@ -1512,6 +1517,7 @@ impl<'p> Vm<'p> {
     }
 
     /// `v op= rhs` (and `v++`) as a statement.
+    #[inline(always)]
     fn update_var(&mut self, v: Var, op: BinOp, rhs: f64) -> R<()> {
         if let Some(x) = self.num_var_mut(v) {
             *x = aug_arith(op, *x, rhs)?;
@@ -1746,7 +1752,7 @@ impl<'p> Vm<'p> {
     }
 
     /// A record of the main input was read: NR and FNR go up.
-    #[inline]
+    #[inline(always)]
     pub fn count_record(&mut self) {
         self.nr += 1.0;
         self.fnr += 1.0;
@@ -1762,6 +1768,7 @@ impl<'p> Vm<'p> {
     /// Sets RT, reusing its buffer (the same terminator record after
     /// record costs nothing).
     fn set_rt(&mut self, rt: &[u8]) {
+        self.rt_byte = None;
         if let Slot::Val(Value::Str(s)) = &mut self.globals[RT as usize] {
             if s[..] == rt[..] {
                 return;
@@ -1814,6 +1821,27 @@ impl<'p> Vm<'p> {
 
     /// The next record of the main input, moving through the operands.
     pub fn main_record(&mut self, rec: &mut Vec<u8>, rt: &mut Vec<u8>) -> R<bool> {
+        if let (RsMode::Byte(c), Some(reader)) = (&self.rs, self.main.reader.as_mut()) {
+            // The usual case: RS is one byte (RT is that byte, set once).
+            let c = *c;
+            rt.clear();
+            match reader.read_line(c, rec) {
+                Ok(Some(true)) => {
+                    rt.push(c);
+                    if self.rt_byte != Some(c) {
+                        self.set_rt(&[c]);
+                        self.rt_byte = Some(c);
+                    }
+                    return Ok(true);
+                }
+                Ok(Some(false)) => {
+                    self.set_rt(b"");
+                    return Ok(true);
+                }
+                Ok(None) => {}
+                Err(e) => return Err(self.read_error(&e)),
+            }
+        }
         loop {
             if self.main.reader.is_none() {
                 if !self.open_next_main()? {
@@ -1834,15 +1862,16 @@ impl<'p> Vm<'p> {
                     self.main.reader = None;
                     self.end_file()?;
                 }
-                Err(e) => {
-                    let name = self.global_str(FILENAME);
-                    return fatal(format!(
-                        "error reading input file `{}': {}",
-                        String::from_utf8_lossy(&name),
-                        wsutil::strerror(&e)
-                    ));
-                }
+                Err(e) => return Err(self.read_error(&e)),
             }
+        }
+    }
+
+    fn read_error(&self, e: &std::io::Error) -> Fatal {
+        let name = self.global_str(FILENAME);
+        Fatal {
+            msg: format!("error reading input file `{}': {}", String::from_utf8_lossy(&name), wsutil::strerror(e)),
+            at: None,
         }
     }
 
@@ -2058,7 +2087,7 @@ pub fn type_name(v: &Value) -> &'static [u8] {
 
 /// Arithmetic of an assignment operator (`/=` and `%=` name themselves
 /// in the division error).
-#[inline]
+#[inline(always)]
 pub fn aug_arith(op: BinOp, a: f64, b: f64) -> R<f64> {
     if b == 0.0 {
         match op {
@@ -2071,7 +2100,7 @@ pub fn aug_arith(op: BinOp, a: f64, b: f64) -> R<f64> {
 }
 
 /// Arithmetic with awk's division errors.
-#[inline]
+#[inline(always)]
 pub fn arith(op: BinOp, a: f64, b: f64) -> R<f64> {
     Ok(match op {
         BinOp::Add => a + b,
@@ -2096,12 +2125,45 @@ pub fn arith(op: BinOp, a: f64, b: f64) -> R<f64> {
 /// A regex that only matches itself: ASCII without any operator (the
 /// `regex` machinery costs more than a substring search on short
 /// records).
-fn plain_text(pat: &[u8]) -> Option<memchr::memmem::Finder<'static>> {
+fn plain_text(pat: &[u8]) -> Option<Literal> {
     let special = |c: u8| b"\\^$.[]|()*+?{}".contains(&c);
     if pat.is_empty() || !pat.iter().all(|&c| c.is_ascii() && c != 0 && !special(c)) {
         return None;
     }
-    Some(memchr::memmem::Finder::new(pat).into_owned())
+    Some(Literal { text: pat.to_vec(), finder: memchr::memmem::Finder::new(pat).into_owned() })
+}
+
+/// A regex constant that is plain text.
+struct Literal {
+    text: Vec<u8>,
+    finder: memchr::memmem::Finder<'static>,
+}
+
+impl Literal {
+    /// Whether `hay` contains the text: short records by the first
+    /// byte and a comparison, long ones by the prebuilt searcher.
+    fn is_in(&self, hay: &[u8]) -> bool {
+        let n = self.text.len();
+        if hay.len() >= 64 {
+            return self.finder.find(hay).is_some();
+        }
+        if hay.len() < n {
+            return false;
+        }
+        let last = hay.len() - n;
+        let mut at = 0;
+        while let Some(i) = memchr::memchr(self.text[0], &hay[at..=last]) {
+            let s = at + i;
+            if hay[s..s + n] == self.text[..] {
+                return true;
+            }
+            at = s + 1;
+            if at > last {
+                break;
+            }
+        }
+        false
+    }
 }
 
 fn trunc_i(x: f64) -> i64 {
