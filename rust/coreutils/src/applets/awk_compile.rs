@@ -168,6 +168,8 @@ pub enum Op {
     /// `v = x` as a statement (x on top), and `v = $n`.
     StoreVar(Var),
     StoreVarField(Var, u32),
+    /// `x OP number` (x on top).
+    BinNum(BinOp, f64),
     /// `$n OP number` without a value for the field.
     CmpFieldNum(u32, CmpOp, f64),
     /// `print $a, $b, ...` to standard output: the field numbers are
@@ -990,6 +992,11 @@ impl Compiler {
             }
             ExprKind::Bin(op, a, b) => {
                 self.num_expr(a);
+                if let ExprKind::Num(n) = b.kind {
+                    self.at(e.pos);
+                    self.emit(Op::BinNum(*op, n));
+                    return;
+                }
                 self.num_expr(b);
                 self.at(e.pos);
                 self.emit(Op::Bin(*op));

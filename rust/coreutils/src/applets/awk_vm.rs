@@ -1464,6 +1464,10 @@ impl<'p> Vm<'p> {
                     self.stack.push(bool_val(r));
                 }
                 Op::PrintFields(i) => self.print_fields(*i as usize)?,
+                Op::BinNum(op, n) => {
+                    let a = self.pop().to_num();
+                    self.stack.push(Value::Num(arith(*op, a, *n)?));
+                }
                 Op::StoreVar(v) => {
                     let x = self.pop();
                     self.store(*v, x)?;
