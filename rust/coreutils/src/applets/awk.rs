@@ -593,14 +593,7 @@ fn main_loop(vm: &mut Vm) -> Result<(), Fatal> {
                 match rule.action {
                 Some(a) => vm.run(a)?,
                 None => {
-                    let mut line = vm.record_text().to_vec();
-                    line.extend_from_slice(&vm.ors);
-                    if let Err(e) = vm.out.write_all(&line) {
-                        return Err(Fatal {
-                            msg: format!("print to \"standard output\" failed: {}", wsutil::strerror(&e)),
-                            at: None,
-                        });
-                    }
+                    vm.print_record()?;
                     Flow::Done
                 }
             }

@@ -158,6 +158,23 @@ pub enum Op {
     CaseNum(f64),
     CaseStr(u32),
     CaseMatch(u32),
+    /// Statement forms that push nothing, for the common updates done in
+    /// place: `v op= x` (x on top), `a[k] op= x` (k, x on top), `v++`
+    /// and `a[k]++` (k on top) by a delta.
+    AugVar(Var, BinOp),
+    AugElem(Var, BinOp),
+    IncrVar(Var, f64),
+    IncrElem(Var, f64),
+    /// `v = x` as a statement (x on top), and `v = $n`.
+    StoreVar(Var),
+    StoreVarField(Var, u32),
+    /// `x OP number` (x on top).
+    BinNum(BinOp, f64),
+    /// `$n OP number` without a value for the field.
+    CmpFieldNum(u32, CmpOp, f64),
+    /// `print $a, $b, ...` to standard output: the field numbers are
+    /// `field_lists[i]`.
+    PrintFields(u32),
 }
 
 pub struct Function {
@@ -200,6 +217,8 @@ pub struct Compiled {
     pub rules: Vec<RuleCode>,
     /// Whether any rule or END needs the input read.
     pub needs_input: bool,
+    /// Field numbers of `PrintFields`.
+    pub field_lists: Vec<Vec<u32>>,
 }
 
 /// Special variables, in their global slots.
@@ -271,6 +290,7 @@ pub fn compile(prog: &Program) -> Result<(Compiled, Vec<(Pos, String)>), Vec<Com
             endfile: Vec::new(),
             rules: Vec::new(),
             needs_input: false,
+            field_lists: Vec::new(),
         },
         global_map: SPECIALS.iter().enumerate().map(|(i, s)| (s.to_string(), i as u32)).collect(),
         func_map: HashMap::new(),
@@ -530,8 +550,10 @@ impl Compiler {
         self.at(s.pos);
         match &s.kind {
             StmtKind::Expr(e) => {
-                self.expr(e);
-                self.emit(Op::Pop);
+                if !self.update_stmt(e) {
+                    self.expr(e);
+                    self.emit(Op::Pop);
+                }
             }
             StmtKind::Print(args, redir) => self.print(args, redir, false),
             StmtKind::Printf(args, redir) => self.print(args, redir, true),
@@ -732,7 +754,84 @@ impl Compiler {
         }
     }
 
+    /// An assignment with an operator or an increment of a variable or
+    /// an element, as a statement: code that updates in place and pushes
+    /// nothing. False for other expressions.
+    fn update_stmt(&mut self, e: &Expr) -> bool {
+        self.at(e.pos);
+        match &e.kind {
+            ExprKind::Assign(None, Lvalue::Var(name), rhs) => {
+                let v = self.var(name);
+                match Self::const_field(rhs) {
+                    Some(n) if n > 0 => {
+                        self.emit(Op::StoreVarField(v, n));
+                    }
+                    _ => {
+                        self.expr(rhs);
+                        self.at(e.pos);
+                        self.emit(Op::StoreVar(v));
+                    }
+                }
+                true
+            }
+            ExprKind::Assign(Some(op), lv, rhs) => match lv {
+                Lvalue::Var(name) => {
+                    let v = self.var(name);
+                    self.num_expr(rhs);
+                    self.at(e.pos);
+                    self.emit(Op::AugVar(v, *op));
+                    true
+                }
+                Lvalue::Index(name, subs) => {
+                    let a = self.var(name);
+                    self.subscript(subs);
+                    self.num_expr(rhs);
+                    self.at(e.pos);
+                    self.emit(Op::AugElem(a, *op));
+                    true
+                }
+                Lvalue::Field(_) => false,
+            },
+            ExprKind::Incr(_, delta, lv) => match lv {
+                Lvalue::Var(name) => {
+                    let v = self.var(name);
+                    self.emit(Op::IncrVar(v, *delta));
+                    true
+                }
+                Lvalue::Index(name, subs) => {
+                    let a = self.var(name);
+                    self.subscript(subs);
+                    self.at(e.pos);
+                    self.emit(Op::IncrElem(a, *delta));
+                    true
+                }
+                Lvalue::Field(_) => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// A constant field number `n` of `$n`.
+    fn const_field(e: &Expr) -> Option<u32> {
+        if let ExprKind::Lv(Lvalue::Field(f)) = &e.kind {
+            if let ExprKind::Num(n) = f.kind {
+                if n >= 0.0 && n == n.trunc() && n < 1e9 {
+                    return Some(n as u32);
+                }
+            }
+        }
+        None
+    }
+
     fn print(&mut self, args: &[Expr], redir: &Option<(Redir, Expr)>, printf: bool) {
+        if !printf && redir.is_none() && !args.is_empty() {
+            let fields: Option<Vec<u32>> = args.iter().map(Self::const_field).collect();
+            if let Some(fields) = fields {
+                self.out.field_lists.push(fields);
+                self.emit(Op::PrintFields(self.out.field_lists.len() as u32 - 1));
+                return;
+            }
+        }
         for a in args {
             self.expr(a);
         }
@@ -893,11 +992,22 @@ impl Compiler {
             }
             ExprKind::Bin(op, a, b) => {
                 self.num_expr(a);
+                if let ExprKind::Num(n) = b.kind {
+                    self.at(e.pos);
+                    self.emit(Op::BinNum(*op, n));
+                    return;
+                }
                 self.num_expr(b);
                 self.at(e.pos);
                 self.emit(Op::Bin(*op));
             }
             ExprKind::Cmp(op, a, b) => {
+                if let (Some(f), ExprKind::Num(n)) = (Self::const_field(a), &b.kind) {
+                    if f > 0 {
+                        self.emit(Op::CmpFieldNum(f, *op, *n));
+                        return;
+                    }
+                }
                 self.expr(a);
                 self.expr(b);
                 self.emit(Op::Cmp(*op));

@@ -162,6 +162,42 @@ pub fn split(text: &[u8], how: &Splitter, out: &mut Vec<Span>, mut seps: Option<
     }
 }
 
+/// One step of lazy record splitting (the default FS and one-character
+/// FS, the modes a record is split in only as far as a program looks):
+/// the next field from `from`, and where the following one starts (None:
+/// that was the last). The default mode gives no field when only blanks
+/// remain; `text` must not be empty for the one-character mode.
+pub fn next_field(text: &[u8], how: &Splitter, from: usize) -> (Option<Span>, Option<usize>) {
+    let end = text.len();
+    match how {
+        Splitter::Default => {
+            let mut scan = from;
+            while scan < end && is_blank_nl(text[scan]) {
+                scan += 1;
+            }
+            if scan >= end {
+                return (None, None);
+            }
+            let field = scan;
+            while scan < end && !is_blank_nl(text[scan]) {
+                scan += 1;
+            }
+            (Some((field, scan)), if scan < end { Some(scan) } else { None })
+        }
+        Splitter::Char(c) => match memchr::memchr(*c, &text[from..]) {
+            // A separator at the very end leaves an empty last field.
+            Some(i) => (Some((from, from + i)), Some(from + i + 1)),
+            None => (Some((from, end)), None),
+        },
+        _ => (None, None),
+    }
+}
+
+/// Whether `next_field` can split records in this mode.
+pub fn is_lazy(how: &Splitter) -> bool {
+    matches!(how, Splitter::Default | Splitter::Char(_))
+}
+
 /// FPAT splitting: each field is a match of `re`.
 pub fn fpat_split(text: &[u8], re: &Regex, out: &mut Vec<Span>, mut seps: Option<&mut Vec<(usize, Span)>>) {
     out.clear();

@@ -91,24 +91,39 @@ impl Reader {
     }
 
     fn read_byte(&mut self, c: u8, rec: &mut Vec<u8>, rt: &mut Vec<u8>) -> io::Result<bool> {
+        match self.read_line(c, rec)? {
+            Some(ended) => {
+                if ended {
+                    rt.push(c);
+                }
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// The next record ended by byte `c` (the usual RS) in `rec`:
+    /// Some(true) when `c` ended it, Some(false) for a last record
+    /// without one, None at end of input.
+    pub fn read_line(&mut self, c: u8, rec: &mut Vec<u8>) -> io::Result<Option<bool>> {
+        rec.clear();
         self.scanned = self.scanned.max(self.pos);
         loop {
             if let Some(i) = memchr::memchr(c, &self.buf[self.scanned..]) {
                 let end = self.scanned + i;
                 rec.extend_from_slice(&self.buf[self.pos..end]);
-                rt.push(c);
                 self.pos = end + 1;
                 self.scanned = self.pos;
-                return Ok(true);
+                return Ok(Some(true));
             }
             self.scanned = self.buf.len();
             if !self.fill()? {
                 if self.pos < self.buf.len() {
                     rec.extend_from_slice(&self.buf[self.pos..]);
                     self.pos = self.buf.len();
-                    return Ok(true);
+                    return Ok(Some(false));
                 }
-                return Ok(false);
+                return Ok(None);
             }
         }
     }

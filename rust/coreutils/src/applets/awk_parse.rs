@@ -899,8 +899,8 @@ impl<'a> Parser<'a> {
             let pos = self.tok.pos;
             self.advance()?;
             let right = self.unary()?;
-            if matches!(op, BinOp::Div | BinOp::Mod) && const_num(&right) == Some(0.0) && folds(&left) {
-                // gawk folds constant operands while parsing.
+            if matches!(op, BinOp::Div | BinOp::Mod) && bare_zero(&right) {
+                // gawk rejects a literal zero divisor while parsing.
                 let what = if op == BinOp::Mod { " in `%'" } else { "" };
                 self.errors.push((pos, format!("division by zero attempted{}", what)));
             }
@@ -1247,33 +1247,13 @@ fn same_case(a: &Expr, b: &Expr) -> bool {
     }
 }
 
-/// The value of an expression gawk folds at parse time: numeric literals
-/// and arithmetic on them.
-fn const_num(e: &Expr) -> Option<f64> {
+/// A divisor gawk rejects while parsing: the constant 0, or -0 (not in
+/// parentheses: `x / (0)` fails only when run).
+fn bare_zero(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Num(n) => Some(*n),
-        ExprKind::Group(g) => const_num(g),
-        ExprKind::Bin(op, l, r) => {
-            let (a, b) = (const_num(l)?, const_num(r)?);
-            match op {
-                BinOp::Add => Some(a + b),
-                BinOp::Sub => Some(a - b),
-                BinOp::Mul => Some(a * b),
-                BinOp::Div if b != 0.0 => Some(a / b),
-                BinOp::Mod if b != 0.0 => Some(a % b),
-                BinOp::Pow => Some(a.powf(b)),
-                _ => None,
-            }
-        }
-        _ => None,
+        ExprKind::Num(n) => *n == 0.0,
+        ExprKind::Neg(x) => matches!(x.kind, ExprKind::Num(n) if n == 0.0),
+        _ => false,
     }
 }
 
-/// A left operand gawk folds: a constant, or a negated one (gawk negates
-/// literal numbers in place; a negated divisor is not folded).
-fn folds(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Neg(x) => const_num(x).is_some(),
-        _ => const_num(e).is_some(),
-    }
-}

@@ -115,6 +115,9 @@ fn is_hex(t: &[u8]) -> bool {
 
 /// A string's numeric value, and whether all of it is a number.
 pub fn str_to_num_full(s: &[u8]) -> (f64, bool) {
+    if let Some(n) = plain_int(s) {
+        return (n, true);
+    }
     let t = trim(s);
     if t.is_empty() || t[0].is_ascii_alphabetic() {
         return (0.0, false);
@@ -136,11 +139,28 @@ pub fn str_to_num_full(s: &[u8]) -> (f64, bool) {
 }
 
 pub fn str_to_num(s: &[u8]) -> f64 {
-    // The common case, plain digits, without the general path.
-    if !s.is_empty() && s.len() < 16 && s.iter().all(|c| c.is_ascii_digit()) {
-        return s.iter().fold(0u64, |v, &c| v * 10 + (c - b'0') as u64) as f64;
-    }
     str_to_num_full(s).0
+}
+
+/// The common case, an optional minus and up to 15 digits (exact as a
+/// double), without the general path.
+#[inline]
+fn plain_int(s: &[u8]) -> Option<f64> {
+    let (neg, digits) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || digits.len() > 15 {
+        return None;
+    }
+    let mut v = 0u64;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (c - b'0') as u64;
+    }
+    Some(if neg { -(v as f64) } else { v as f64 })
 }
 
 /// Whether input text counts as a number in comparisons.

@@ -90,14 +90,19 @@ enum Field {
     Val(Value),
 }
 
-/// $0 and its fields, split lazily.
+/// $0 and its fields, split lazily: with the default or a one-character
+/// FS only as far as the program has looked (`$2` splits two fields, NF
+/// all of them); in the other modes all at once on first use. A change
+/// of the field rules first finishes splitting the record with the old
+/// ones, as gawk does.
 pub struct Record {
     pub text: Vec<u8>,
+    /// The fields found so far (all of them once `resume` is None).
     fields: Vec<Field>,
-    split: bool,
+    /// Where splitting goes on; None when every field is known.
+    resume: Option<usize>,
     /// Fields changed: $0 must be rebuilt before use.
     dirty: bool,
-    mode: FieldMode,
     spans: Vec<(usize, usize)>,
 }
 
@@ -133,6 +138,9 @@ pub struct Vm<'p> {
     pub ors: Vec<u8>,
     pub subsep: Vec<u8>,
     const_re: Vec<Option<Rc<Regex>>>,
+    /// Regex constants that are plain ASCII text, matched as substrings
+    /// when case matters.
+    const_lit: Vec<Option<Literal>>,
     const_re_icase: Vec<Option<Rc<Regex>>>,
     dyn_re: HashMap<(Vec<u8>, bool), Rc<Regex>>,
     splitters: HashMap<Vec<u8>, Rc<Splitter>>,
@@ -148,6 +156,13 @@ pub struct Vm<'p> {
     pub warned: std::collections::HashSet<String>,
     pub nr: f64,
     pub fnr: f64,
+    /// NR and FNR moved on (`nr`, `fnr`) and their variables are not yet
+    /// updated: they are when used, not for every record.
+    counters_stale: bool,
+    /// The buffer `print` builds a line in.
+    obuf: Vec<u8>,
+    /// RT holds just this byte, as the fast path of `main_record` set it.
+    rt_byte: Option<u8>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -225,14 +240,7 @@ impl<'p> Vm<'p> {
             frames: Vec::new(),
             arg_arrays: Vec::new(),
             iters: Vec::new(),
-            rec: Record {
-                text: Vec::new(),
-                fields: Vec::new(),
-                split: true,
-                dirty: false,
-                mode: default_mode.clone(),
-                spans: Vec::new(),
-            },
+            rec: Record { text: Vec::new(), fields: Vec::new(), resume: None, dirty: false, spans: Vec::new() },
             out: wsutil::io::stdout(),
             sinks: Vec::new(),
             inputs: Vec::new(),
@@ -246,6 +254,7 @@ impl<'p> Vm<'p> {
             ors: b"\n".to_vec(),
             subsep: vec![0x1c],
             const_re: vec![None; prog.regexes.len()],
+            const_lit: prog.regexes.iter().map(|r| plain_text(r)).collect(),
             const_re_icase: vec![None; prog.regexes.len()],
             dyn_re: HashMap::new(),
             splitters: HashMap::new(),
@@ -260,6 +269,9 @@ impl<'p> Vm<'p> {
             warned: Default::default(),
             nr: 0.0,
             fnr: 0.0,
+            counters_stale: false,
+            obuf: Vec::new(),
+            rt_byte: None,
         }
     }
 
@@ -346,6 +358,16 @@ impl<'p> Vm<'p> {
         Ok(r)
     }
 
+    /// Regex constant `i` as plain text to look for, if it is one and
+    /// case matters.
+    #[inline]
+    fn literal(&self, i: u32) -> Option<&Literal> {
+        if self.icase {
+            return None;
+        }
+        self.const_lit[i as usize].as_ref()
+    }
+
     pub fn dyn_regex(&mut self, pat: &[u8]) -> R<Rc<Regex>> {
         let k = (pat.to_vec(), self.icase);
         if let Some(r) = self.dyn_re.get(&k) {
@@ -411,12 +433,15 @@ impl<'p> Vm<'p> {
 
     // ----- stack -----
 
-    #[inline]
+    #[inline(always)]
     pub fn pop(&mut self) -> Value {
-        self.stack.pop().unwrap_or(Value::Uninit)
+        match self.stack.pop() {
+            Some(v) => v,
+            None => Value::Uninit,
+        }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, v: Value) {
         self.stack.push(v);
     }
@@ -430,7 +455,12 @@ impl<'p> Vm<'p> {
 
     fn slot(&mut self, v: Var) -> &mut Slot {
         match v {
-            Var::Global(g) => &mut self.globals[g as usize],
+            Var::Global(g) => {
+                if self.counters_stale && (g == NR || g == FNR) {
+                    self.sync_nr();
+                }
+                &mut self.globals[g as usize]
+            }
             Var::Local(l) => {
                 let base = self.frames.last().map_or(0, |f| f.base);
                 &mut self.locals[base + l as usize]
@@ -506,6 +536,9 @@ impl<'p> Vm<'p> {
 
     /// The array a variable holds, making an untyped one an array.
     pub fn array(&mut self, v: Var) -> R<ArrRc> {
+        if let Slot::Arr(a) = self.slot(v) {
+            return Ok(a.clone());
+        }
         let name = self.var_name(v);
         let slot = self.slot(v);
         match slot {
@@ -539,6 +572,9 @@ impl<'p> Vm<'p> {
     }
 
     pub fn global_num(&self, g: u32) -> f64 {
+        if self.counters_stale && (g == NR || g == FNR) {
+            return if g == NR { self.nr } else { self.fnr };
+        }
         match &self.globals[g as usize] {
             Slot::Val(v) => v.to_num(),
             _ => 0.0,
@@ -557,6 +593,8 @@ impl<'p> Vm<'p> {
                 self.set_nf(n)?;
             }
             FS => {
+                // The record read so far keeps the old rules.
+                self.ensure_split()?;
                 let fs = self.global_str(FS);
                 let para = matches!(self.rs, RsMode::Paragraph);
                 let sp = self.splitter(&fs, para)?;
@@ -564,12 +602,14 @@ impl<'p> Vm<'p> {
                 self.procinfo_set(b"FS", b"FS");
             }
             FPAT => {
+                self.ensure_split()?;
                 let p = self.global_str(FPAT);
                 let re = self.compile_re(&p, self.icase)?;
                 self.field_mode = FieldMode::Fpat(re);
                 self.procinfo_set(b"FS", b"FPAT");
             }
             FIELDWIDTHS => {
+                self.ensure_split()?;
                 let w = self.global_str(FIELDWIDTHS);
                 let widths = match awk_fields::parse_widths(&w) {
                     Ok(w) => w,
@@ -585,6 +625,7 @@ impl<'p> Vm<'p> {
                     _ => false,
                 };
                 if v != self.icase {
+                    self.ensure_split()?;
                     self.icase = v;
                     self.update_rs()?;
                     if let FieldMode::Fs(_) = self.field_mode {
@@ -601,6 +642,7 @@ impl<'p> Vm<'p> {
             ORS => self.ors = self.global_str(ORS).to_vec(),
             SUBSEP => self.subsep = self.global_str(SUBSEP).to_vec(),
             NR => self.nr = self.global_num(NR),
+            RT => self.rt_byte = None,
             FNR => self.fnr = self.global_num(FNR),
             _ => {}
         }
@@ -608,6 +650,9 @@ impl<'p> Vm<'p> {
     }
 
     fn update_rs(&mut self) -> R<()> {
+        // Paragraph mode changes how FS splits: the record read so far
+        // keeps the old rules.
+        self.ensure_split()?;
         let rs = self.global_str(RS);
         let was_para = matches!(self.rs, RsMode::Paragraph);
         self.rs = if rs.is_empty() {
@@ -648,27 +693,56 @@ impl<'p> Vm<'p> {
     pub fn set_record(&mut self, text: &[u8]) {
         self.rec.text.clear();
         self.rec.text.extend_from_slice(text);
-        self.rec.fields.clear();
-        self.rec.split = false;
-        self.rec.dirty = false;
-        self.rec.mode = self.field_mode.clone();
+        self.new_record();
     }
 
     /// Sets $0 from a buffer the caller gives up (no copy).
+    #[inline(always)]
     pub fn set_record_owned(&mut self, text: &mut Vec<u8>) {
         std::mem::swap(&mut self.rec.text, text);
-        self.rec.fields.clear();
-        self.rec.split = false;
-        self.rec.dirty = false;
-        self.rec.mode = self.field_mode.clone();
+        self.new_record();
     }
 
-    pub fn ensure_split(&mut self) -> R<()> {
-        if self.rec.split {
-            return Ok(());
+    /// Forgets the fields of the previous $0.
+    #[inline(always)]
+    fn new_record(&mut self) {
+        self.rec.fields.clear();
+        self.rec.dirty = false;
+        self.rec.resume = if self.rec.text.is_empty() { None } else { Some(0) };
+    }
+
+    /// Splits until there are `want` fields or no more.
+    #[inline(always)]
+    fn split_to(&mut self, want: usize) {
+        if self.rec.fields.len() < want && self.rec.resume.is_some() {
+            self.split_more(want);
         }
+    }
+
+    fn split_more(&mut self, want: usize) {
+        let sp = match &self.field_mode {
+            FieldMode::Fs(sp) if awk_fields::is_lazy(sp) => sp,
+            _ => return self.split_all(),
+        };
+        let rec = &mut self.rec;
+        while rec.fields.len() < want {
+            let from = match rec.resume {
+                Some(f) => f,
+                None => break,
+            };
+            let (field, next) = awk_fields::next_field(&rec.text, sp, from);
+            if let Some((a, b)) = field {
+                rec.fields.push(Field::Span(a, b));
+            }
+            rec.resume = next;
+        }
+    }
+
+    /// Splits the whole record at once (the modes without lazy
+    /// splitting).
+    fn split_all(&mut self) {
         let mut spans = std::mem::take(&mut self.rec.spans);
-        match &self.rec.mode {
+        match &self.field_mode {
             FieldMode::Fs(sp) => awk_fields::split(&self.rec.text, sp, &mut spans, None),
             FieldMode::Fpat(re) => awk_fields::fpat_split(&self.rec.text, re, &mut spans, None),
             FieldMode::Widths(w) => awk_fields::widths_split(&self.rec.text, w, &mut spans),
@@ -676,7 +750,11 @@ impl<'p> Vm<'p> {
         self.rec.fields.clear();
         self.rec.fields.extend(spans.iter().map(|&(a, b)| Field::Span(a, b)));
         self.rec.spans = spans;
-        self.rec.split = true;
+        self.rec.resume = None;
+    }
+
+    pub fn ensure_split(&mut self) -> R<()> {
+        self.split_to(usize::MAX);
         Ok(())
     }
 
@@ -709,11 +787,6 @@ impl<'p> Vm<'p> {
         self.rec.dirty = false;
     }
 
-    pub fn record_text(&mut self) -> &[u8] {
-        self.rebuild();
-        &self.rec.text
-    }
-
     /// How many fields the record has (NF before any assignment to it).
     pub fn field_count(&mut self) -> R<usize> {
         self.ensure_split()?;
@@ -729,7 +802,7 @@ impl<'p> Vm<'p> {
             self.rebuild();
             return Ok(Value::strnum(&self.rec.text));
         }
-        self.ensure_split()?;
+        self.split_to(i);
         Ok(match self.rec.fields.get(i - 1) {
             Some(Field::Span(a, b)) => Value::strnum(&self.rec.text[*a..*b]),
             Some(Field::Val(v)) => v.clone(),
@@ -738,8 +811,9 @@ impl<'p> Vm<'p> {
     }
 
     /// `$i` as a number, without building a string value.
+    #[inline(always)]
     fn field_num(&mut self, i: usize) -> R<f64> {
-        self.ensure_split()?;
+        self.split_to(i);
         Ok(match self.rec.fields.get(i - 1) {
             Some(Field::Span(a, b)) => str_to_num(&self.rec.text[*a..*b]),
             Some(Field::Val(v)) => v.to_num(),
@@ -1027,9 +1101,14 @@ impl<'p> Vm<'p> {
                 }
                 Op::Uninit => self.stack.push(Value::Uninit),
                 Op::MatchRecord(i) => {
-                    let re = self.const_regex(*i)?;
                     self.rebuild();
-                    let m = re.is_match(&self.rec.text, ExecFlags::default());
+                    let m = match self.literal(*i) {
+                        Some(lit) => lit.is_in(&self.rec.text),
+                        None => {
+                            let re = self.const_regex(*i)?;
+                            re.is_match(&self.rec.text, ExecFlags::default())
+                        }
+                    };
                     self.stack.push(bool_val(m));
                 }
                 Op::Pop => {
@@ -1071,7 +1150,7 @@ impl<'p> Vm<'p> {
                 Op::Aug(lv, op) => {
                     let rhs = self.pop().to_num();
                     let (cur, key) = self.read_lv(*lv)?;
-                    let r = self.arith(*op, cur.to_num(), rhs)?;
+                    let r = aug_arith(*op, cur.to_num(), rhs)?;
                     self.write_lv(*lv, key, Value::Num(r))?;
                     self.stack.push(Value::Num(r));
                 }
@@ -1172,9 +1251,14 @@ impl<'p> Vm<'p> {
                 }
                 Op::MatchConst(i, neg) => {
                     let s = self.pop();
-                    let re = self.const_regex(*i)?;
                     let text = self.to_bytes(&s);
-                    let m = re.is_match(&text, ExecFlags::default());
+                    let m = match self.literal(*i) {
+                        Some(lit) => lit.is_in(&text),
+                        None => {
+                            let re = self.const_regex(*i)?;
+                            re.is_match(&text, ExecFlags::default())
+                        }
+                    };
                     self.stack.push(bool_val(m != *neg));
                 }
                 Op::ToBool => {
@@ -1365,8 +1449,146 @@ impl<'p> Vm<'p> {
                     let r = re.is_match(&text, ExecFlags::default());
                     self.stack.push(bool_val(r));
                 }
+                Op::AugVar(v, op) => {
+                    let rhs = self.pop().to_num();
+                    self.update_var(*v, *op, rhs)?;
+                }
+                Op::IncrVar(v, delta) => self.update_var(*v, BinOp::Add, *delta)?,
+                Op::AugElem(a, op) => {
+                    let rhs = self.pop().to_num();
+                    self.update_elem(*a, *op, rhs)?;
+                }
+                Op::IncrElem(a, delta) => self.update_elem(*a, BinOp::Add, *delta)?,
+                Op::CmpFieldNum(i, op, n) => {
+                    let r = self.cmp_field_num(*i as usize, *op, *n)?;
+                    self.stack.push(bool_val(r));
+                }
+                Op::PrintFields(i) => self.print_fields(*i as usize)?,
+                Op::BinNum(op, n) => {
+                    let a = self.pop().to_num();
+                    self.stack.push(Value::Num(arith(*op, a, *n)?));
+                }
+                Op::StoreVar(v) => {
+                    let x = self.pop();
+                    self.store(*v, x)?;
+                }
+                Op::StoreVarField(v, i) => self.store_var_field(*v, *i as usize)?,
             }
         }
+    }
+
+    /// A plain variable holding a number, to update in place (not a
+    /// special variable: assigning those has side effects).
+    #[inline(always)]
+    fn num_var_mut(&mut self, v: Var) -> Option<&mut f64> {
+        let slot = match v {
+            Var::Global(g) if g >= NSPECIAL => &mut self.globals[g as usize],
+            Var::Global(_) => return None,
+            Var::Local(l) => {
+                let base = self.frames.last().map_or(0, |f| f.base);
+                &mut self.locals[base + l as usize]
+            }
+        };
+        match slot {
+            Slot::Val(Value::Num(x)) => Some(x),
+            _ => None,
+        }
+    }
+
+    /// `v = $i` as a statement: a plain variable that holds text of its
+    /// own takes the field's text in its buffer.
+    fn store_var_field(&mut self, v: Var, i: usize) -> R<()> {
+        self.split_to(i);
+        if let Some(&Field::Span(a, b)) = self.rec.fields.get(i - 1) {
+            let slot = match v {
+                Var::Global(g) if g >= NSPECIAL => Some(&mut self.globals[g as usize]),
+                Var::Global(_) => None,
+                Var::Local(l) => {
+                    let base = self.frames.last().map_or(0, |f| f.base);
+                    Some(&mut self.locals[base + l as usize])
+                }
+            };
+            if let Some(Slot::Val(Value::StrNum(rc))) = slot {
+                if let Some(buf) = Rc::get_mut(rc) {
+                    buf.clear();
+                    buf.extend_from_slice(&self.rec.text[a..b]);
+                    return Ok(());
+                }
+            }
+        }
+        let f = self.get_field(i as f64)?;
+        self.store(v, f)
+    }
+
+    /// `v op= rhs` (and `v++`) as a statement.
+    #[inline(always)]
+    fn update_var(&mut self, v: Var, op: BinOp, rhs: f64) -> R<()> {
+        if let Some(x) = self.num_var_mut(v) {
+            *x = aug_arith(op, *x, rhs)?;
+            return Ok(());
+        }
+        let cur = self.load(v)?.to_num();
+        let r = aug_arith(op, cur, rhs)?;
+        self.store(v, Value::Num(r))
+    }
+
+    /// `a[k] op= rhs` (and `a[k]++`) as a statement; the key is on the
+    /// stack.
+    fn update_elem(&mut self, a: Var, op: BinOp, rhs: f64) -> R<()> {
+        let k = self.pop();
+        let key = self.key(&k);
+        let arr = self.array(a)?;
+        let mut elems = arr.a.borrow_mut();
+        let slot = elems.lookup(&key);
+        let r = aug_arith(op, slot.to_num(), rhs)?;
+        *slot = Value::Num(r);
+        if a == Var::Global(ENVIRON) {
+            self.environ_dirty = true;
+        }
+        Ok(())
+    }
+
+    /// `$i OP n`: a field that looks numeric compares as a number, other
+    /// text as a string with the number's text, as for any strnum.
+    fn cmp_field_num(&mut self, i: usize, op: CmpOp, n: f64) -> R<bool> {
+        self.split_to(i);
+        if let Some(Field::Span(a, b)) = self.rec.fields.get(i - 1) {
+            let (x, numeric) = str_to_num_full(&self.rec.text[*a..*b]);
+            if numeric {
+                return Ok(cmp_result(op, x.partial_cmp(&n)));
+            }
+        }
+        let f = self.get_field(i as f64)?;
+        Ok(cmp_result(op, self.compare(&f, &Value::Num(n))))
+    }
+
+    /// `print $a, $b, ...` to standard output.
+    fn print_fields(&mut self, list: usize) -> R<()> {
+        let prog = self.prog;
+        let fields = &prog.field_lists[list];
+        let mut buf = std::mem::take(&mut self.obuf);
+        buf.clear();
+        for (k, &i) in fields.iter().enumerate() {
+            if k > 0 {
+                buf.extend_from_slice(&self.ofs);
+            }
+            let i = i as usize;
+            if i == 0 {
+                self.rebuild();
+                buf.extend_from_slice(&self.rec.text);
+                continue;
+            }
+            self.split_to(i);
+            match self.rec.fields.get(i - 1) {
+                Some(Field::Span(a, b)) => buf.extend_from_slice(&self.rec.text[*a..*b]),
+                Some(Field::Val(v)) => self.out_bytes(v, &mut buf),
+                None => {}
+            }
+        }
+        buf.extend_from_slice(&self.ors);
+        let r = self.write_out(None, &buf);
+        self.obuf = buf;
+        r
     }
 
     fn rule_name(&self) -> &'static str {
@@ -1380,24 +1602,7 @@ impl<'p> Vm<'p> {
     }
 
     pub fn arith(&self, op: BinOp, a: f64, b: f64) -> R<f64> {
-        Ok(match op {
-            BinOp::Add => a + b,
-            BinOp::Sub => a - b,
-            BinOp::Mul => a * b,
-            BinOp::Div => {
-                if b == 0.0 {
-                    return fatal("division by zero attempted");
-                }
-                a / b
-            }
-            BinOp::Mod => {
-                if b == 0.0 {
-                    return fatal("division by zero attempted in `%'");
-                }
-                a % b
-            }
-            BinOp::Pow => power(a, b),
-        })
+        arith(op, a, b)
     }
 
     /// Reads an lvalue, popping its operands; returns the value and the
@@ -1454,21 +1659,35 @@ impl<'p> Vm<'p> {
             }
             None => None,
         };
-        let args = self.popn(n);
-        let mut buf = Vec::new();
+        let at = self.stack.len().saturating_sub(n);
+        let mut buf = std::mem::take(&mut self.obuf);
+        buf.clear();
         if n == 0 {
             self.rebuild();
             buf.extend_from_slice(&self.rec.text);
         } else {
-            for (i, a) in args.iter().enumerate() {
+            for (i, a) in self.stack[at..].iter().enumerate() {
                 if i > 0 {
                     buf.extend_from_slice(&self.ofs);
                 }
                 self.out_bytes(a, &mut buf);
             }
         }
+        self.stack.truncate(at);
         buf.extend_from_slice(&self.ors);
-        self.write_out(target, &buf)
+        let r = self.write_out(target, &buf);
+        self.obuf = buf;
+        r
+    }
+
+    /// A rule without an action: `print $0` to standard output.
+    pub fn print_record(&mut self) -> R<()> {
+        self.rebuild();
+        let r = self.out.write_all(&self.rec.text).and_then(|_| self.out.write_all(&self.ors));
+        if let Err(e) = r {
+            return fatal(format!("print to \"standard output\" failed: {}", wsutil::strerror(&e)));
+        }
+        Ok(())
     }
 
     fn printf(&mut self, n: usize, redir: Option<Redir>) -> R<()> {
@@ -1523,7 +1742,7 @@ impl<'p> Vm<'p> {
             }
         };
         if got == 1 {
-            self.globals[RT as usize] = Slot::Val(Value::Str(Rc::new(rt)));
+            self.set_rt(&rt);
             match lv {
                 Some(lv) => self.store_lv(lv, Value::StrNum(Rc::new(rec)))?,
                 None => self.set_record_owned(&mut rec),
@@ -1537,15 +1756,34 @@ impl<'p> Vm<'p> {
     }
 
     /// A record of the main input was read: NR and FNR go up.
+    #[inline(always)]
     pub fn count_record(&mut self) {
         self.nr += 1.0;
         self.fnr += 1.0;
-        self.sync_nr();
+        self.counters_stale = true;
     }
 
     pub fn sync_nr(&mut self) {
+        self.counters_stale = false;
         self.globals[NR as usize] = Slot::Val(Value::Num(self.nr));
         self.globals[FNR as usize] = Slot::Val(Value::Num(self.fnr));
+    }
+
+    /// Sets RT, reusing its buffer (the same terminator record after
+    /// record costs nothing).
+    fn set_rt(&mut self, rt: &[u8]) {
+        self.rt_byte = None;
+        if let Slot::Val(Value::Str(s)) = &mut self.globals[RT as usize] {
+            if s[..] == rt[..] {
+                return;
+            }
+            if let Some(v) = Rc::get_mut(s) {
+                v.clear();
+                v.extend_from_slice(rt);
+                return;
+            }
+        }
+        self.globals[RT as usize] = Slot::Val(Value::from_str(rt));
     }
 
     /// A record from a file or command read by name (kept open).
@@ -1587,6 +1825,27 @@ impl<'p> Vm<'p> {
 
     /// The next record of the main input, moving through the operands.
     pub fn main_record(&mut self, rec: &mut Vec<u8>, rt: &mut Vec<u8>) -> R<bool> {
+        if let (RsMode::Byte(c), Some(reader)) = (&self.rs, self.main.reader.as_mut()) {
+            // The usual case: RS is one byte (RT is that byte, set once).
+            let c = *c;
+            rt.clear();
+            match reader.read_line(c, rec) {
+                Ok(Some(true)) => {
+                    rt.push(c);
+                    if self.rt_byte != Some(c) {
+                        self.set_rt(&[c]);
+                        self.rt_byte = Some(c);
+                    }
+                    return Ok(true);
+                }
+                Ok(Some(false)) => {
+                    self.set_rt(b"");
+                    return Ok(true);
+                }
+                Ok(None) => {}
+                Err(e) => return Err(self.read_error(&e)),
+            }
+        }
         loop {
             if self.main.reader.is_none() {
                 if !self.open_next_main()? {
@@ -1594,29 +1853,29 @@ impl<'p> Vm<'p> {
                 }
                 continue;
             }
-            let rs = self.rs.clone();
             let r = match self.main.reader.as_mut() {
-                Some(reader) => reader.read_record(&rs, rec, rt),
+                Some(reader) => reader.read_record(&self.rs, rec, rt),
                 None => continue,
             };
             match r {
                 Ok(true) => {
-                    self.globals[RT as usize] = Slot::Val(Value::Str(Rc::new(rt.clone())));
+                    self.set_rt(rt);
                     return Ok(true);
                 }
                 Ok(false) => {
                     self.main.reader = None;
                     self.end_file()?;
                 }
-                Err(e) => {
-                    let name = self.global_str(FILENAME);
-                    return fatal(format!(
-                        "error reading input file `{}': {}",
-                        String::from_utf8_lossy(&name),
-                        wsutil::strerror(&e)
-                    ));
-                }
+                Err(e) => return Err(self.read_error(&e)),
             }
+        }
+    }
+
+    fn read_error(&self, e: &std::io::Error) -> Fatal {
+        let name = self.global_str(FILENAME);
+        Fatal {
+            msg: format!("error reading input file `{}': {}", String::from_utf8_lossy(&name), wsutil::strerror(e)),
+            at: None,
         }
     }
 
@@ -1701,7 +1960,7 @@ impl<'p> Vm<'p> {
         }
         self.globals[FILENAME as usize] = Slot::Val(Value::from_str(shown));
         self.fnr = 0.0;
-        self.globals[FNR as usize] = Slot::Val(Value::Num(0.0));
+        self.sync_nr();
         let err = opened.as_ref().err().map(|e| wsutil::strerror(e).to_string());
         if !self.prog.beginfile.is_empty() {
             // Each file's BEGINFILE sees its own open error, or none.
@@ -1827,6 +2086,87 @@ pub fn type_name(v: &Value) -> &'static [u8] {
                 b"string"
             }
         }
+    }
+}
+
+/// Arithmetic of an assignment operator (`/=` and `%=` name themselves
+/// in the division error).
+#[inline(always)]
+pub fn aug_arith(op: BinOp, a: f64, b: f64) -> R<f64> {
+    if b == 0.0 {
+        match op {
+            BinOp::Div => return fatal("division by zero attempted in `/='"),
+            BinOp::Mod => return fatal("division by zero attempted in `%='"),
+            _ => {}
+        }
+    }
+    arith(op, a, b)
+}
+
+/// Arithmetic with awk's division errors.
+#[inline(always)]
+pub fn arith(op: BinOp, a: f64, b: f64) -> R<f64> {
+    Ok(match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mul => a * b,
+        BinOp::Div => {
+            if b == 0.0 {
+                return fatal("division by zero attempted");
+            }
+            a / b
+        }
+        BinOp::Mod => {
+            if b == 0.0 {
+                return fatal("division by zero attempted in `%'");
+            }
+            a % b
+        }
+        BinOp::Pow => power(a, b),
+    })
+}
+
+/// A regex that only matches itself: ASCII without any operator (the
+/// `regex` machinery costs more than a substring search on short
+/// records).
+fn plain_text(pat: &[u8]) -> Option<Literal> {
+    let special = |c: u8| b"\\^$.[]|()*+?{}".contains(&c);
+    if pat.is_empty() || !pat.iter().all(|&c| c.is_ascii() && c != 0 && !special(c)) {
+        return None;
+    }
+    Some(Literal { text: pat.to_vec(), finder: memchr::memmem::Finder::new(pat).into_owned() })
+}
+
+/// A regex constant that is plain text.
+struct Literal {
+    text: Vec<u8>,
+    finder: memchr::memmem::Finder<'static>,
+}
+
+impl Literal {
+    /// Whether `hay` contains the text: short records by the first
+    /// byte and a comparison, long ones by the prebuilt searcher.
+    fn is_in(&self, hay: &[u8]) -> bool {
+        let n = self.text.len();
+        if hay.len() >= 64 {
+            return self.finder.find(hay).is_some();
+        }
+        if hay.len() < n {
+            return false;
+        }
+        let last = hay.len() - n;
+        let mut at = 0;
+        while let Some(i) = memchr::memchr(self.text[0], &hay[at..=last]) {
+            let s = at + i;
+            if hay[s..s + n] == self.text[..] {
+                return true;
+            }
+            at = s + 1;
+            if at > last {
+                break;
+            }
+        }
+        false
     }
 }
 
