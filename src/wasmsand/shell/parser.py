@@ -466,8 +466,9 @@ class Parser:
             if src.startswith("((", self.pos + 1) and self._arith_closes(self.pos + 3):
                 self.pos += 3
                 return ast.ArithSub(self._read_arith_text("))"))
+            from_arith = src.startswith("((", self.pos + 1)
             self.pos += 2
-            return ast.CommandSub(self._parse_substitution(")"))
+            return ast.CommandSub(self._parse_substitution(")", from_arith=from_arith))
         if nxt == "[":
             self.pos += 2
             return ast.ArithSub(self._read_arith_text("]"))
@@ -601,22 +602,21 @@ class Parser:
         items: list[ast.ListItem] = [item for cl in commands for item in cl.items]
         return ast.CommandSub(ast.CommandList(tuple(items)), backtick=True)
 
-    def _parse_substitution(self, close: str) -> ast.CommandList:
-        """The command list of ``$(...)`` or ``<(...)`` (pos after the paren)."""
+    def _parse_substitution(self, close: str, *, from_arith: bool = False) -> ast.CommandList:
+        """The command list of ``$(...)`` or ``<(...)`` (pos after the paren).
+        An unclosed one is reported on the last line, as bash reads it; one
+        that began as ``$((`` (bash tried arithmetic first) on its first."""
         self._nest()
+        start_line = self.line
         try:
             return self._parse_substitution_body(close)
         except ParseError as e:
             if e.token is None and e.message is None:
-                raise self._eof_error(")", self._end_line()) from None
+                line = start_line if from_arith else self.line if self.src.endswith("\n") else self.line + 1
+                raise self._eof_error(")", line) from None
             raise
         finally:
             self._unnest()
-
-    def _end_line(self) -> int:
-        """The line bash reports an unclosed ``$(`` on: the end of input,
-        which it reads as lines that all end in a newline."""
-        return self.line if self.src.endswith("\n") else self.line + 1
 
     def _parse_substitution_body(self, close: str) -> ast.CommandList:
         self._skip_newlines()
@@ -626,7 +626,7 @@ class Parser:
         body = self._parse_list(terminators=(close,))
         tok = self.peek()
         if tok.kind == "eof":
-            raise self._eof_error(")", self._end_line())
+            raise self._error(None)  # reported as unclosed by _parse_substitution
         if not (tok.kind == "op" and tok.value == close):
             raise self._error(tok.value)
         self.take()
