@@ -36,7 +36,7 @@ from .errors import (
     ShellError,
 )
 from .expand import Expander, quote_for_reuse, quote_for_trace
-from .parser import DeclWord, Parser
+from .parser import DeclWord, Parser, is_name
 from .printer import command_text, subscript_text
 from .state import SET_OPTIONS, Frame, Job, ShellState, last_index, put_index
 
@@ -654,7 +654,7 @@ class Shell:
         return status
 
     async def run_for(self, cmd: ast.For) -> int:
-        if not cmd.var.isidentifier() or not cmd.var.isascii():
+        if not is_name(cmd.var):
             await self.error(f"`{cmd.var}': not a valid identifier")
             return 1
         if cmd.words is None:

@@ -1406,7 +1406,7 @@ class Parser:
                 )  # fmt: skip
         tok = self.take()
         name = tok.word.literal() if tok.kind == "word" and tok.word else None
-        if tok.kind == "word" and (name is None or not _NAME.fullmatch(name)):
+        if tok.kind == "word" and (name is None or not is_name(name)):
             name = tok.value  # bash rejects it when the loop runs
         if name is None:
             raise self._error(
@@ -1635,6 +1635,11 @@ def _merge_lits(parts: list[ast.WordPart]) -> tuple[ast.WordPart, ...]:
         elif not (isinstance(p, ast.Lit) and p.text == ""):
             out.append(p)
     return tuple(out)
+
+
+def is_name(text: str) -> bool:
+    """Whether `text` is a shell variable name (also what `for` accepts)."""
+    return _NAME.fullmatch(text) is not None
 
 
 def _valid_function_name(name: str) -> bool:
